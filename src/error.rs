@@ -1,0 +1,179 @@
+//! The crate's one error type.
+//!
+//! Every message says what was wrong and where: the file, the byte offset or the item, and what was
+//! expected against what was found, so that a participant can fix the input without a debugger.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in `multimodal_search`.
+///
+/// Variants carry the path (or URL) involved; their `Display` text is written for a person.
+///
+/// # Example
+/// ```
+/// use multimodal_search::data::parse_recording_name;
+/// let err = parse_recording_name("hello.wav").unwrap_err();
+/// assert!(err.to_string().contains("hello.wav"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder involved.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A file had no bytes at all.
+    #[error("{}: the file is empty (0 bytes)", path.display())]
+    EmptyFile {
+        /// The empty file.
+        path: PathBuf,
+    },
+    /// A file named `.gz` did not start with the gzip magic bytes, or its gzip stream was corrupt.
+    #[error("{}: not a valid gzip file: {reason}", path.display())]
+    NotGzip {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        reason: String,
+    },
+    /// An IDX file (MNIST's format) did not start with the expected magic number.
+    #[error(
+        "{}: wrong IDX magic number at offset 0: expected {expected:#010x} ({what}), found {found:#010x}",
+        path.display()
+    )]
+    BadMagic {
+        /// The file.
+        path: PathBuf,
+        /// What the file should hold ("images" or "labels").
+        what: &'static str,
+        /// The magic number the reader expected.
+        expected: u32,
+        /// The magic number it found.
+        found: u32,
+    },
+    /// An IDX file ended before the bytes its header promises.
+    #[error(
+        "{}: truncated IDX data: the header promises {expected} bytes from offset {offset}, but only {found} follow",
+        path.display()
+    )]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Where the promised data starts.
+        offset: usize,
+        /// How many bytes the header promises.
+        expected: usize,
+        /// How many bytes are there.
+        found: usize,
+    },
+    /// The image file and the label file of one MNIST split disagree on the item count.
+    #[error("MNIST {split}: {images} images in {} but {labels} labels in {}", images_path.display(), labels_path.display())]
+    CountMismatch {
+        /// "train" or "test".
+        split: &'static str,
+        /// The image file.
+        images_path: PathBuf,
+        /// The label file.
+        labels_path: PathBuf,
+        /// Images in the image file.
+        images: usize,
+        /// Labels in the label file.
+        labels: usize,
+    },
+    /// A label outside 0..=9.
+    #[error("{}: label {label} at item {index} (offset {offset}) is not a digit 0-9", path.display())]
+    BadLabel {
+        /// The file.
+        path: PathBuf,
+        /// The item's index.
+        index: usize,
+        /// The byte offset of the label.
+        offset: usize,
+        /// The value found.
+        label: u8,
+    },
+    /// An FSDD file name that is not `{digit}_{speaker}_{index}.wav`.
+    #[error("{name}: not an FSDD recording name ({{digit}}_{{speaker}}_{{index}}.wav): {reason}")]
+    BadRecordingName {
+        /// The file name.
+        name: String,
+        /// Which part did not parse.
+        reason: String,
+    },
+    /// A WAV whose format is not FSDD's mono 16-bit PCM at 8 kHz.
+    #[error("{}: unsupported WAV format: expected mono 16-bit PCM at 8000 Hz, found {found}", path.display())]
+    WavFormat {
+        /// The file.
+        path: PathBuf,
+        /// The format found.
+        found: String,
+    },
+    /// A WAV with a valid header but no samples.
+    #[error("{}: the WAV holds no samples (zero-length recording)", path.display())]
+    EmptyWav {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A WAV that could not be parsed.
+    #[error("{}: corrupt WAV: {source}", path.display())]
+    Wav {
+        /// The file.
+        path: PathBuf,
+        /// hound's error.
+        source: hound::Error,
+    },
+    /// A data file or folder is missing and downloads are not allowed.
+    #[error(
+        "missing data: {what} not found in {}. Point --data or MMS_DATA at the folder that holds mnist/ and fsdd/recordings/ \
+         (for example ../shared/data), or allow downloads by unsetting MMS_OFFLINE and dropping --offline",
+        dir.display()
+    )]
+    MissingData {
+        /// What is missing.
+        what: String,
+        /// Where it was looked for.
+        dir: PathBuf,
+    },
+    /// An HTTP download failed.
+    #[error("download of {url} failed: {reason}")]
+    Download {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// Downloaded bytes did not match their published checksum.
+    #[error("checksum mismatch for {what}: expected {algorithm} {expected}, found {found}")]
+    Checksum {
+        /// The file or URL checked.
+        what: String,
+        /// "MD5" or "SHA-256".
+        algorithm: &'static str,
+        /// The published digest.
+        expected: String,
+        /// The digest of what arrived.
+        found: String,
+    },
+    /// An argument out of its valid range (an empty batch, a zero size, mismatched lengths).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// An error from candle (shapes, devices, dtypes).
+    #[error(transparent)]
+    Candle(#[from] candle_core::Error),
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

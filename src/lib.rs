@@ -1,0 +1,29 @@
+//! # multimodal-search
+//!
+//! Find handwritten digits from spoken ones, and spoken digits from handwritten ones: a Rust port,
+//! on [candle](https://github.com/huggingface/candle), of the IndabaX 2021 multimodal search
+//! tutorial. The modules follow the tutorial's sections:
+//!
+//! - [`data`]: MNIST and FSDD, spectrograms, transforms, the paired dataset and its loader.
+//!
+//! The crate re-exports the libraries a notebook needs ([`candle_core`], [`candle_nn`], [`image`]),
+//! so a notebook depends on this crate alone.
+#![deny(missing_docs)]
+
+pub mod data;
+pub mod error;
+
+pub use error::{Error, Result};
+
+pub use candle_core;
+pub use candle_nn;
+pub use image;
+
+/// The names a notebook cell usually wants, in one `use multimodal_search::prelude::*;`.
+pub mod prelude {
+    pub use crate::data::{
+        FsddScan, FsddSplit, Mnist, MnistSplit, Recording, SpectrogramConfig, Spectrogrammer,
+    };
+    pub use crate::error::{Error, Result};
+    pub use candle_core::{DType, Device, Module, Tensor};
+}
