@@ -102,3 +102,81 @@ fn image_matches_the_seeds_png() {
         }
     }
 }
+
+/// The 200-sample formula signal the fixture script also uses.
+fn synthetic_200() -> Vec<i16> {
+    (0..200)
+        .map(|k| {
+            let t = k as f64 / 8000.0;
+            let v = 3000.0 * (2.0 * std::f64::consts::PI * 440.0 * t).sin()
+                + 1000.0 * (2.0 * std::f64::consts::PI * 1700.0 * t).sin();
+            v.round_ties_even() as i16
+        })
+        .collect()
+}
+
+#[test]
+fn fewer_than_nfft_samples_are_zero_padded_like_mlab() {
+    let fx = &common::fixture("spectrogram.json")["synthetic"][0];
+    assert_eq!(fx["name"], "synthetic_200");
+    let spec = Spectrogrammer::default();
+    let samples = synthetic_200();
+    let worst = psd_db_worst(&spec, &samples, fx);
+    assert!(
+        worst < 1e-3,
+        "200-sample PSD differs from mlab by {worst} dB"
+    );
+    let (corr, mad) = image_scores(&spec, &samples, fx);
+    println!(
+        "200 samples: worst dB {worst:.2e}, image correlation {corr:.5}, mean |diff| {mad:.5}"
+    );
+    assert!(corr > 0.99 && mad < 0.015, "correlation {corr}, mad {mad}");
+    let normalized = spec.compute(&samples).unwrap();
+    assert!(normalized.iter().all(|v| v.is_finite()));
+}
+
+#[test]
+fn silence_is_a_white_image_as_matplotlib_draws_it() {
+    let fx = &common::fixture("spectrogram.json")["synthetic"][1];
+    assert_eq!(fx["name"], "silent_4000");
+    // matplotlib's PNG of 4000 zero samples holds only 255 (white).
+    assert_eq!(fx["png_unique_values"], serde_json::json!([255]));
+    let spec = Spectrogrammer::default();
+    let silent = vec![0i16; 4000];
+    let psd = spec.psd(&silent);
+    assert!(psd.data.iter().all(|&p| p == 0.0));
+    assert!(psd.to_db().iter().all(|&d| d == f64::NEG_INFINITY));
+    let image = spec.image(&psd);
+    assert!(image.iter().all(|&v| v == 1.0), "silence must draw white");
+    let normalized = spec.compute(&silent).unwrap();
+    let want = (1.0 - multimodal_search::data::FSDD_MEAN) / multimodal_search::data::FSDD_STD;
+    assert!(normalized.iter().all(|&v| (v - want).abs() < 1e-6));
+}
+
+#[test]
+fn a_zero_power_bin_draws_as_the_quietest_finite_bin() {
+    let spec = Spectrogrammer::default();
+    // An all-zero frame at the start draws white (the quietest colour) in the first column.
+    let zeros = {
+        let mut s = vec![0i16; 1000];
+        s.extend((0..2000).map(|i| ((i as f32 * 0.7).sin() * 5000.0) as i16));
+        s
+    };
+    let psd = spec.psd(&zeros);
+    assert!(
+        psd.data[0] == 0.0,
+        "frame 0 of leading zeros has zero power"
+    );
+    let image = spec.image(&psd);
+    assert!(image.iter().all(|v| v.is_finite()));
+    assert!(
+        (image[32 * 64] - 1.0).abs() < 1e-6,
+        "the silent first column is white"
+    );
+}
+
+#[test]
+fn an_empty_signal_is_an_error() {
+    let err = Spectrogrammer::default().compute(&[]).unwrap_err();
+    assert!(err.to_string().contains("empty signal"), "{err}");
+}

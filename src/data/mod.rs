@@ -1,18 +1,34 @@
 //! Section 1 of the tutorial: the two datasets, the spectrogram, transforms, and the paired loader.
 //!
 //! Everything here reads the real files: MNIST's IDX files and FSDD's WAVs, found through
-//! [`DataDir`] (`--data`, `MMS_DATA`, `./data`, or the user cache folder).
+//! [`DataDir`] (`--data`, `MMS_DATA`, `./data`, or the user cache folder), fetched by
+//! [`download`] when allowed.
 
 mod bytes;
+pub mod download;
 pub mod fsdd;
+pub mod labeled;
+pub mod loader;
+pub mod location;
 pub mod mnist;
+pub mod paired;
 pub mod spectrogram;
+pub mod transforms;
 
+pub use download::{DownloadSources, Downloader, FsddManifest};
 pub use fsdd::{
     FSDD_SAMPLE_RATE, FsddScan, FsddSplit, Recording, SkippedFile, parse_recording_name, read_wav,
 };
+pub use labeled::LabeledSet;
+pub use loader::{Batch, Batches, DataLoader};
+pub use location::DataDir;
 pub use mnist::{MNIST_MEAN, MNIST_STD, Mnist, MnistSplit};
+pub use paired::{PairedDataset, PairedItem};
 pub use spectrogram::{
     FSDD_MEAN, FSDD_STD, Psd, Resampling, SPECTROGRAM_SIZE, SpectrogramConfig, Spectrogrammer,
     hanning,
+};
+pub use transforms::{
+    Compose, FrequencyMasking, GaussianNoise, Normalize, RandomErasing, RandomRotation,
+    RandomTranslation, Resize, TimeMasking, TimeShift, Transform,
 };

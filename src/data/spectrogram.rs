@@ -128,6 +128,7 @@ pub struct Spectrogrammer {
     window: Vec<f64>,
     window_power: f64,
     fft: Arc<dyn Fft<f64>>,
+    row_taps: Vec<Taps>,
 }
 
 impl std::fmt::Debug for Spectrogrammer {
@@ -173,11 +174,13 @@ impl Spectrogrammer {
         let window = hanning(config.nfft);
         let window_power = window.iter().map(|w| w * w).sum();
         let fft = FftPlanner::new().plan_fft_forward(config.nfft);
+        let row_taps = taps_1d(config.nfft / 2 + 1, config.size, config.resampling);
         Ok(Spectrogrammer {
             config,
             window,
             window_power,
             fft,
+            row_taps,
         })
     }
 
@@ -227,38 +230,71 @@ impl Spectrogrammer {
     /// Returns `size * size` f32, row-major.
     pub fn image(&self, psd: &Psd) -> Vec<f32> {
         let (h, w) = (psd.n_freqs, psd.n_frames);
-        let db = psd.to_db();
-        let finite_min = db
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(f64::INFINITY, f64::min);
-        let finite_max = db
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(f64::NEG_INFINITY, f64::max);
         let size = self.config.size;
-        if !(finite_max > finite_min) {
+        // dB up to the factor 10 / ln(10), which cancels in the min..max scaling. f32 is plenty for
+        // an image and its `ln` is cheaper; a power below f32's range is clamped to its smallest
+        // normal value (it is the quietest bin then anyway).
+        let level: Vec<f32> = psd
+            .data
+            .iter()
+            .map(|&p| {
+                if p > 0.0 {
+                    (p as f32).max(f32::MIN_POSITIVE).ln()
+                } else {
+                    f32::NEG_INFINITY
+                }
+            })
+            .collect();
+        let (lo, hi) = level
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        if !(hi > lo) {
             // Silence, or one constant level: matplotlib draws the lowest colour, white in gray_r.
             return vec![1.0; size * size];
         }
-        let range = finite_max - finite_min;
-        // Scaled to [0, 1] and flipped so the highest frequency is row 0, as the image shows it.
-        let mut scaled = vec![0.0f64; h * w];
-        for f in 0..h {
-            let row = h - 1 - f;
-            for t in 0..w {
-                let v = db[f * w + t];
-                let v = if v.is_finite() { v } else { finite_min };
-                scaled[row * w + t] = (v - finite_min) / range;
+        let inv_range = 1.0 / (hi - lo);
+        // Frequency pass first (it shrinks 129 rows to 64), writing rows top = highest frequency.
+        let row_taps = self.cached_row_taps(h);
+        let mut tmp = vec![0.0f32; size * w];
+        for (o, taps) in row_taps.iter().enumerate() {
+            let dst = &mut tmp[o * w..(o + 1) * w];
+            for (i, &wgt) in taps.weights.iter().enumerate() {
+                // Output row `o` counts from the top; source row `r` from the top is bin h-1-r.
+                let bin = h - 1 - (taps.first + i);
+                let src = &level[bin * w..(bin + 1) * w];
+                for (d, &v) in dst.iter_mut().zip(src) {
+                    let v = if v.is_finite() { v } else { lo };
+                    *d += wgt * (v - lo) * inv_range;
+                }
             }
         }
-        let resized = resample_2d(&scaled, h, w, size, size, self.config.resampling);
-        resized
-            .into_iter()
-            .map(|v| (1.0 - v.clamp(0.0, 1.0)) as f32)
-            .collect()
+        // Time pass: w columns to `size`.
+        let col_taps = taps_1d(w, size, self.config.resampling);
+        let mut out = vec![0.0f32; size * size];
+        for (row, src) in out.chunks_mut(size).zip(tmp.chunks(w)) {
+            for (d, taps) in row.iter_mut().zip(&col_taps) {
+                let v: f32 = taps
+                    .weights
+                    .iter()
+                    .zip(&src[taps.first..])
+                    .map(|(wgt, s)| wgt * s)
+                    .sum();
+                *d = 1.0 - v.clamp(0.0, 1.0);
+            }
+        }
+        out
+    }
+
+    /// The frequency-axis taps for `n_freqs` rows: precomputed for the configured FFT size.
+    fn cached_row_taps(&self, n_freqs: usize) -> std::borrow::Cow<'_, [Taps]> {
+        if n_freqs == self.config.nfft / 2 + 1 {
+            std::borrow::Cow::Borrowed(&self.row_taps)
+        } else {
+            std::borrow::Cow::Owned(taps_1d(n_freqs, self.config.size, self.config.resampling))
+        }
     }
 
     /// `(x - mean) / std` in place, the tutorial's `Normalize`.
@@ -286,9 +322,10 @@ impl Spectrogrammer {
 }
 
 /// One output sample's taps: the first source index and the weights that follow it.
+#[derive(Clone)]
 struct Taps {
     first: usize,
-    weights: Vec<f64>,
+    weights: Vec<f32>,
 }
 
 /// The taps of a 1-D resampling from `n_in` to `n_out` samples, pixel centres aligned.
@@ -314,10 +351,10 @@ fn taps_1d(n_in: usize, n_out: usize, kind: Resampling) -> Vec<Taps> {
             let centre = (o as f64 + 0.5) * ratio - 0.5;
             let lo = (centre - stretch).floor().max(0.0) as usize;
             let hi = ((centre + stretch).ceil() as usize).min(n_in - 1);
-            let mut weights: Vec<f64> = (lo..=hi).map(|k| kernel(centre - k as f64)).collect();
+            let weights: Vec<f64> = (lo..=hi).map(|k| kernel(centre - k as f64)).collect();
             let total: f64 = weights.iter().sum();
             if total > 0.0 {
-                weights.iter_mut().for_each(|w| *w /= total);
+                let weights = weights.iter().map(|w| (w / total) as f32).collect();
                 Taps { first: lo, weights }
             } else {
                 // Past the edge: take the nearest source sample.
@@ -333,13 +370,13 @@ fn taps_1d(n_in: usize, n_out: usize, kind: Resampling) -> Vec<Taps> {
 
 /// Separable 2-D resampling of a row-major `h x w` image to `out_h x out_w`.
 fn resample_2d(
-    src: &[f64],
+    src: &[f32],
     h: usize,
     w: usize,
     out_h: usize,
     out_w: usize,
     kind: Resampling,
-) -> Vec<f64> {
+) -> Vec<f32> {
     let col_taps = taps_1d(w, out_w, kind);
     let row_taps = taps_1d(h, out_h, kind);
     // Horizontal pass: h x out_w.
@@ -377,9 +414,5 @@ pub(crate) fn resize_bilinear_f32(
     out_h: usize,
     out_w: usize,
 ) -> Vec<f32> {
-    let src64: Vec<f64> = src.iter().map(|&v| v as f64).collect();
-    resample_2d(&src64, h, w, out_h, out_w, Resampling::Bilinear)
-        .into_iter()
-        .map(|v| v as f32)
-        .collect()
+    resample_2d(src, h, w, out_h, out_w, Resampling::Bilinear)
 }

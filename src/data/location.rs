@@ -1,0 +1,187 @@
+//! Where the data lives, and making sure it is there.
+
+use std::path::{Path, PathBuf};
+
+use crate::data::download::{DownloadSources, Downloader, FsddManifest};
+use crate::data::fsdd::FsddScan;
+use crate::data::mnist::{Mnist, MnistSplit};
+use crate::error::{Error, Result};
+
+/// How a [`DataDir`] was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataSource {
+    /// The `--data` flag (or an explicit path in code).
+    Explicit,
+    /// The `MMS_DATA` environment variable.
+    Env,
+    /// `./data` in the working directory.
+    Local,
+    /// The user cache folder (`~/.cache/multimodal-search` on Linux).
+    Cache,
+}
+
+/// The data folder: it holds `mnist/` (IDX files, raw or `.gz`) and `fsdd/recordings/`.
+///
+/// Chosen by [`DataDir::resolve`]: `--data DIR`, else `MMS_DATA`, else `./data` when it exists,
+/// else the user cache folder. With `offline` (`--offline` or `MMS_OFFLINE=1`) nothing is ever
+/// downloaded and a missing file is an error that names the folder and `MMS_DATA`.
+///
+/// # Example
+/// ```
+/// use multimodal_search::data::DataDir;
+/// let d = DataDir::new("/tmp/mms-data", true);
+/// assert_eq!(d.mnist_dir(), std::path::Path::new("/tmp/mms-data/mnist"));
+/// // Offline, and nothing there: a clear error instead of a download.
+/// assert!(d.ensure_mnist().unwrap_err().to_string().contains("MMS_DATA"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct DataDir {
+    root: PathBuf,
+    offline: bool,
+    source: DataSource,
+    sources: DownloadSources,
+    progress: bool,
+}
+
+fn truthy(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
+}
+
+impl DataDir {
+    /// A data folder at `root`.
+    pub fn new(root: impl Into<PathBuf>, offline: bool) -> Self {
+        DataDir {
+            root: root.into(),
+            offline,
+            source: DataSource::Explicit,
+            sources: DownloadSources::default(),
+            progress: false,
+        }
+    }
+
+    /// Applies the lookup order: `flag`, `MMS_DATA`, `./data`, the user cache folder; offline when
+    /// `offline` or `MMS_OFFLINE` is set to 1/true/yes/on.
+    pub fn resolve(flag: Option<&Path>, offline: bool) -> Self {
+        let offline = offline || std::env::var("MMS_OFFLINE").is_ok_and(|v| truthy(&v));
+        let (root, source) = if let Some(p) = flag {
+            (p.to_path_buf(), DataSource::Explicit)
+        } else if let Some(p) = std::env::var_os("MMS_DATA").filter(|p| !p.is_empty()) {
+            (PathBuf::from(p), DataSource::Env)
+        } else if Path::new("data").is_dir() {
+            (PathBuf::from("data"), DataSource::Local)
+        } else {
+            let cache = dirs::cache_dir()
+                .unwrap_or_else(std::env::temp_dir)
+                .join("multimodal-search");
+            (cache, DataSource::Cache)
+        };
+        DataDir {
+            root,
+            offline,
+            source,
+            sources: DownloadSources::default(),
+            progress: true,
+        }
+    }
+
+    /// Uses other download sources (a mirror, or a test server).
+    pub fn with_sources(mut self, sources: DownloadSources) -> Self {
+        self.sources = sources;
+        self
+    }
+
+    /// Shows download progress bars (on a terminal only).
+    pub fn with_progress(mut self, on: bool) -> Self {
+        self.progress = on;
+        self
+    }
+
+    /// The folder itself.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// How it was chosen.
+    pub fn source(&self) -> DataSource {
+        self.source
+    }
+
+    /// Whether downloads are forbidden.
+    pub fn offline(&self) -> bool {
+        self.offline
+    }
+
+    /// `root/mnist`.
+    pub fn mnist_dir(&self) -> PathBuf {
+        self.root.join("mnist")
+    }
+
+    /// `root/fsdd/recordings`.
+    pub fn fsdd_dir(&self) -> PathBuf {
+        self.root.join("fsdd").join("recordings")
+    }
+
+    fn mnist_missing(&self) -> Vec<&'static str> {
+        let dir = self.mnist_dir();
+        crate::data::download::MNIST_FILES
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| {
+                !dir.join(name).is_file() && !dir.join(name.trim_end_matches(".gz")).is_file()
+            })
+            .collect()
+    }
+
+    fn fsdd_present(&self) -> bool {
+        std::fs::read_dir(self.fsdd_dir()).is_ok_and(|mut it| {
+            it.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "wav")))
+        })
+    }
+
+    /// Makes sure MNIST's four files are there, downloading the missing ones unless offline.
+    pub fn ensure_mnist(&self) -> Result<PathBuf> {
+        let missing = self.mnist_missing();
+        if !missing.is_empty() {
+            if self.offline {
+                return Err(Error::MissingData {
+                    what: format!("MNIST ({})", missing.join(", ")),
+                    dir: self.mnist_dir(),
+                });
+            }
+            Downloader::new(self.progress)
+                .fetch_mnist(&self.sources.mnist_base_url, &self.mnist_dir())?;
+        }
+        Ok(self.mnist_dir())
+    }
+
+    /// Makes sure FSDD's recordings are there, downloading them unless offline.
+    pub fn ensure_fsdd(&self) -> Result<PathBuf> {
+        if !self.fsdd_present() {
+            if self.offline {
+                return Err(Error::MissingData {
+                    what: "FSDD recordings (*.wav)".into(),
+                    dir: self.fsdd_dir(),
+                });
+            }
+            Downloader::new(self.progress).fetch_fsdd(
+                &self.sources.fsdd_archive_url,
+                &self.fsdd_dir(),
+                &FsddManifest::official(),
+            )?;
+        }
+        Ok(self.fsdd_dir())
+    }
+
+    /// Loads an MNIST split (after [`Self::ensure_mnist`]).
+    pub fn mnist(&self, split: MnistSplit) -> Result<Mnist> {
+        Mnist::load(&self.ensure_mnist()?, split)
+    }
+
+    /// Scans the FSDD recordings (after [`Self::ensure_fsdd`]).
+    pub fn fsdd(&self) -> Result<FsddScan> {
+        FsddScan::scan(&self.ensure_fsdd()?)
+    }
+}
