@@ -239,8 +239,12 @@ pub(crate) fn parse_idx_images(bytes: &[u8], path: &Path) -> Result<IdxImages> {
     let count = be_u32(bytes, 4, path)? as usize;
     let rows = be_u32(bytes, 8, path)? as usize;
     let cols = be_u32(bytes, 12, path)? as usize;
-    let expected = count * rows * cols;
     let body = &bytes[16..];
+    // A hostile header can promise more than usize holds: that is truncation too.
+    let expected = count
+        .checked_mul(rows)
+        .and_then(|n| n.checked_mul(cols))
+        .unwrap_or(usize::MAX);
     if body.len() < expected {
         return Err(Error::Truncated {
             path: path.to_path_buf(),
