@@ -5,14 +5,14 @@
 //! directly: no figure, no PNG round trip.
 //!
 //! The steps, each a function here:
-//! 1. [`SpectrogramConfig::psd`]: the power spectral density exactly as `matplotlib.mlab.specgram`
+//! 1. [`Spectrogrammer::psd`]: the power spectral density exactly as `matplotlib.mlab.specgram`
 //!    computes it (NFFT 256, overlap 16, symmetric Hann window, no detrend, one-sided, interior bins
 //!    doubled, divided by `Fs * sum(window^2)`), one column per 240-sample hop.
 //! 2. [`Psd::to_db`]: `10 * log10(Pxx)`.
-//! 3. [`SpectrogramConfig::image`]: scaled to [0, 1] over the spectrogram's own min..max, drawn
+//! 3. [`Spectrogrammer::image`]: scaled to [0, 1] over the spectrogram's own min..max, drawn
 //!    with low frequencies at the bottom row, resampled to 64x64 and inverted (`gray_r`: louder is
 //!    darker, so a loud bin is near 0 and silence is 1).
-//! 4. [`SpectrogramConfig::normalize`]: `(x - 0.4729) / 0.1477`.
+//! 4. [`Spectrogrammer::normalize`]: `(x - 0.4729) / 0.1477`.
 //!
 //! Edge cases, defined here and tested: a bin with `Pxx = 0` has `-inf` dB and is drawn as the
 //! quietest finite bin; a recording whose dB values are all equal (silence included) is a white
@@ -165,7 +165,11 @@ impl Spectrogrammer {
                 config.nfft, config.noverlap, config.size
             )));
         }
-        if !(config.std > 0.0) || !(config.sample_rate > 0.0) {
+        if config.std.is_nan()
+            || config.std <= 0.0
+            || config.sample_rate.is_nan()
+            || config.sample_rate <= 0.0
+        {
             return Err(Error::InvalidArgument(format!(
                 "spectrogram config needs std > 0 and sample_rate > 0; got std {}, sample_rate {}",
                 config.std, config.sample_rate
@@ -200,7 +204,11 @@ impl Spectrogrammer {
         let mut buf = vec![Complex::new(0.0, 0.0); nfft];
         let mut scratch = vec![Complex::new(0.0, 0.0); self.fft.get_inplace_scratch_len()];
         // One-sided: every bin but DC (and Nyquist when nfft is even) is doubled.
-        let last_single = if nfft % 2 == 0 { n_freqs - 1 } else { n_freqs };
+        let last_single = if nfft.is_multiple_of(2) {
+            n_freqs - 1
+        } else {
+            n_freqs
+        };
         let scale = 1.0 / (self.config.sample_rate * self.window_power);
         for t in 0..n_frames {
             let start = t * hop;
@@ -251,7 +259,7 @@ impl Spectrogrammer {
             .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| {
                 (a.min(v), b.max(v))
             });
-        if !(hi > lo) {
+        if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
             // Silence, or one constant level: matplotlib draws the lowest colour, white in gray_r.
             return vec![1.0; size * size];
         }

@@ -101,7 +101,7 @@ impl Normalize {
 
 impl Transform for Normalize {
     fn apply(&self, x: &Tensor, _rng: &mut StdRng) -> Result<Tensor> {
-        if !(self.std > 0.0) {
+        if self.std.is_nan() || self.std <= 0.0 {
             return Err(Error::InvalidArgument(format!(
                 "Normalize needs std > 0, got {}",
                 self.std
@@ -461,16 +461,21 @@ enum Axis {
     Frequency,
 }
 
-fn mask_band(
-    img: &mut [f32],
-    c: usize,
-    h: usize,
-    w: usize,
+/// A band of rows or columns to overwrite.
+struct Band {
     axis: Axis,
     start: usize,
     len: usize,
     value: f32,
-) {
+}
+
+fn mask_band(img: &mut [f32], c: usize, h: usize, w: usize, band: Band) {
+    let Band {
+        axis,
+        start,
+        len,
+        value,
+    } = band;
     for plane in img.chunks_mut(h * w).take(c) {
         for (r, row) in plane.chunks_mut(w).enumerate() {
             match axis {
@@ -518,7 +523,18 @@ impl Transform for TimeMasking {
     fn apply(&self, x: &Tensor, rng: &mut StdRng) -> Result<Tensor> {
         map_images(x, rng, |img, c, h, w, rng| {
             let (start, len) = draw_band(rng, self.max_width, w);
-            mask_band(img, c, h, w, Axis::Time, start, len, self.value);
+            mask_band(
+                img,
+                c,
+                h,
+                w,
+                Band {
+                    axis: Axis::Time,
+                    start,
+                    len,
+                    value: self.value,
+                },
+            );
         })
     }
 }
@@ -553,7 +569,18 @@ impl Transform for FrequencyMasking {
     fn apply(&self, x: &Tensor, rng: &mut StdRng) -> Result<Tensor> {
         map_images(x, rng, |img, c, h, w, rng| {
             let (start, len) = draw_band(rng, self.max_width, h);
-            mask_band(img, c, h, w, Axis::Frequency, start, len, self.value);
+            mask_band(
+                img,
+                c,
+                h,
+                w,
+                Band {
+                    axis: Axis::Frequency,
+                    start,
+                    len,
+                    value: self.value,
+                },
+            );
         })
     }
 }
