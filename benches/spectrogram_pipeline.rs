@@ -44,7 +44,9 @@ fn ours(recordings: &[Recording], threads: usize, reps: usize) -> f64 {
 
 /// Runs the Python reference; `None` (with the reason printed) when it cannot run.
 fn reference(root: &Path, data: &Path, workers: usize) -> Option<f64> {
-    let venv = Command::new(root.join("scripts/fixtures/venv.sh")).output().ok()?;
+    let venv = Command::new(root.join("scripts/fixtures/venv.sh"))
+        .output()
+        .ok()?;
     if !venv.status.success() {
         eprintln!(
             "reference venv failed: {}",
