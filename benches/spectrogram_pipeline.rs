@@ -45,6 +45,7 @@ fn ours(recordings: &[Recording], threads: usize, reps: usize) -> f64 {
 /// Runs the Python reference; `None` (with the reason printed) when it cannot run.
 fn reference(root: &Path, data: &Path, workers: usize) -> Option<f64> {
     let venv = Command::new(root.join("scripts/fixtures/venv.sh"))
+        .arg("matplotlib")
         .output()
         .ok()?;
     if !venv.status.success() {

@@ -5,6 +5,8 @@
 //! tutorial. The modules follow the tutorial's sections:
 //!
 //! - [`data`]: MNIST and FSDD, spectrograms, transforms, the paired dataset and its loader.
+//! - [`model`]: the `Encoder`, the `ProjectionHead` exercise, the multimodal `AudioImageEncoder`.
+//! - [`loss`]: triplet losses with a semihard miner (exact to pytorch-metric-learning), and friends.
 //!
 //! The crate re-exports the libraries a notebook needs ([`candle_core`], [`candle_nn`], [`image`]),
 //! so a notebook depends on this crate alone.
@@ -12,6 +14,8 @@
 
 pub mod data;
 pub mod error;
+pub mod loss;
+pub mod model;
 
 pub use error::{Error, Result};
 
@@ -25,5 +29,10 @@ pub mod prelude {
         FsddScan, FsddSplit, Mnist, MnistSplit, Recording, SpectrogramConfig, Spectrogrammer,
     };
     pub use crate::error::{Error, Result};
+    pub use crate::loss::{
+        MultiModalTripletEntropyLoss, MultiModalTripletLoss, TripletLoss, TripletMarginMiner,
+        TripletType,
+    };
+    pub use crate::model::{AudioImageEncoder, Encoder, EncoderConfig, ProjectionHead};
     pub use candle_core::{DType, Device, Module, Tensor};
 }
