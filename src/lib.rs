@@ -7,6 +7,7 @@
 //! - [`data`]: MNIST and FSDD, spectrograms, transforms, the paired dataset and its loader.
 //! - [`model`]: the `Encoder`, the `ProjectionHead` exercise, the multimodal `AudioImageEncoder`.
 //! - [`loss`]: triplet losses with a semihard miner (exact to pytorch-metric-learning), and friends.
+//! - [`search`]: an embedding index, the tutorial's search helpers, and retrieval metrics.
 //!
 //! The crate re-exports the libraries a notebook needs ([`candle_core`], [`candle_nn`], [`image`]),
 //! so a notebook depends on this crate alone.
@@ -16,6 +17,7 @@ pub mod data;
 pub mod error;
 pub mod loss;
 pub mod model;
+pub mod search;
 
 pub use error::{Error, Result};
 
@@ -34,5 +36,6 @@ pub mod prelude {
         TripletType,
     };
     pub use crate::model::{AudioImageEncoder, Encoder, EncoderConfig, ProjectionHead};
+    pub use crate::search::{EmbeddingIndex, Metric, RetrievalReport};
     pub use candle_core::{DType, Device, Module, Tensor};
 }

@@ -118,6 +118,7 @@ pub struct Encoder {
     encoding_layer: Linear,
     output_layer: Linear,
     config: EncoderConfig,
+    device: Device,
 }
 
 impl Encoder {
@@ -125,6 +126,7 @@ impl Encoder {
     /// behind `vb` are used as they are; missing ones get candle's default initialization.
     pub fn new(config: EncoderConfig, vb: VarBuilder) -> Result<Self> {
         let conv = candle_nn::Conv2dConfig::default();
+        let device = vb.device().clone();
         Ok(Encoder {
             conv1: candle_nn::conv2d(1, 6, 5, conv, vb.pp("conv1"))?,
             conv2: candle_nn::conv2d(6, 16, 5, conv, vb.pp("conv2"))?,
@@ -137,6 +139,7 @@ impl Encoder {
                 vb.pp("output_layer"),
             )?,
             config,
+            device,
         })
     }
 
@@ -152,6 +155,11 @@ impl Encoder {
         )?;
         let vb = VarBuilder::from_varmap(&varmap, candle_core::DType::F32, device);
         Ok((Self::new(config, vb)?, varmap))
+    }
+
+    /// The device its weights live on.
+    pub fn device(&self) -> &Device {
+        &self.device
     }
 
     /// The sizes this encoder was built with.
