@@ -4,12 +4,14 @@
 //! [`perform_image_search`] and [`perform_audio_search`], and retrieval [`metrics`] gathered in a
 //! [`RetrievalReport`].
 
+pub mod ann;
 pub mod helpers;
 pub mod index;
 pub mod metric;
 pub mod metrics;
 mod select;
 
+pub use ann::{HnswConfig, HnswIndex, NearestNeighbors};
 pub use helpers::{perform_audio_search, perform_image_search};
 pub use index::{EmbeddingIndex, Hit};
 pub use metric::Metric;
