@@ -97,7 +97,7 @@ fn main() {
         config.ef_construction,
         rss_mib() - rss1
     );
-    for ef in [16, 32, 64, 128, 256] {
+    for ef in [16, 64, 256, 512, 1024, 2048] {
         ann.set_ef_search(ef);
         let t = Instant::now();
         let found = ann.nearest_batch(&queries, K).unwrap();

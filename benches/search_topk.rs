@@ -6,7 +6,8 @@
 //! Run: `cargo bench --bench search_topk` (the numpy venv is built by
 //! `scripts/fixtures/venv.sh matplotlib` on first use; MMS_BENCH_SKIP_REFERENCE=1 skips it).
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::Command;
 use std::time::Instant;
 
@@ -21,43 +22,38 @@ const Q: usize = 300;
 const K: usize = 10;
 
 fn numpy(matrix: &[f32], queries: &[f32], threads: usize) -> Option<(f64, Vec<usize>)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let venv = Command::new(root.join("scripts/fixtures/venv.sh"))
-        .arg("matplotlib")
-        .output()
-        .ok()?;
-    let python = String::from_utf8_lossy(&venv.stdout).trim().to_string();
     let dir = tempfile::tempdir().ok()?;
     let write = |name: &str, v: &[f32]| {
         let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-        std::fs::write(dir.path().join(name), bytes).map(|_| dir.path().join(name))
+        std::fs::write(dir.path().join(name), bytes)
+            .map(|_| dir.path().join(name).display().to_string())
     };
     let (m, q) = (write("m.f32", matrix).ok()?, write("q.f32", queries).ok()?);
+    let args = [
+        "--matrix".into(),
+        m,
+        "--queries".into(),
+        q,
+        "--dim".into(),
+        D.to_string(),
+        "--k".into(),
+        K.to_string(),
+    ];
     let t = threads.to_string();
-    let out = Command::new(python)
-        .arg(root.join("scripts/fixtures/numpy_topk.py"))
-        .arg("--matrix")
-        .arg(m)
-        .arg("--queries")
-        .arg(q)
-        .args(["--dim", &D.to_string(), "--k", &K.to_string()])
-        .env("OPENBLAS_NUM_THREADS", &t)
-        .env("OMP_NUM_THREADS", &t)
-        .env("MKL_NUM_THREADS", &t)
-        // Older OpenBLAS needs these on some processors; they slow a current numpy, so the
-        // reference runs without them (see the env skill's note).
-        .env_remove("OPENBLAS_CORETYPE")
-        .env_remove("OPENBLAS_L2_SIZE")
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        eprintln!(
-            "numpy reference failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let env = [
+        ("OPENBLAS_NUM_THREADS", t.clone()),
+        ("OMP_NUM_THREADS", t.clone()),
+        ("MKL_NUM_THREADS", t),
+    ];
+    // Older OpenBLAS needs these on some processors; they slow a current numpy, so the reference
+    // runs without them (see the env skill's note).
+    let v = common::reference_json(
+        "matplotlib",
+        "numpy_topk.py",
+        &args,
+        &env,
+        &["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"],
+    )?;
     eprintln!("numpy threadpools: {}", v["threadpools"]);
     let first = v["first_top"]
         .as_array()?

@@ -9,8 +9,9 @@
 //! Run: `cargo bench --bench spectrogram_pipeline` (MMS_DATA or ../shared/data must hold the data).
 //! Set MMS_BENCH_SKIP_REFERENCE=1 to time ours alone.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use multimodal_search::candle_core::Device;
@@ -43,40 +44,21 @@ fn ours(recordings: &[Recording], threads: usize, reps: usize) -> f64 {
 }
 
 /// Runs the Python reference; `None` (with the reason printed) when it cannot run.
-fn reference(root: &Path, data: &Path, workers: usize) -> Option<f64> {
-    let venv = Command::new(root.join("scripts/fixtures/venv.sh"))
-        .arg("matplotlib")
-        .output()
-        .ok()?;
-    if !venv.status.success() {
-        eprintln!(
-            "reference venv failed: {}",
-            String::from_utf8_lossy(&venv.stderr)
-        );
-        return None;
-    }
-    let python = String::from_utf8_lossy(&venv.stdout).trim().to_string();
-    let out = Command::new(python)
-        .arg(root.join("scripts/fixtures/reference_pipeline.py"))
-        .arg("--data")
-        .arg(data)
-        .arg("--workers")
-        .arg(workers.to_string())
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        eprintln!("reference failed: {}", String::from_utf8_lossy(&out.stderr));
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-    v["seconds"].as_f64()
+fn reference(data: &Path, workers: usize) -> Option<f64> {
+    let args = [
+        "--data".to_string(),
+        data.display().to_string(),
+        "--workers".into(),
+        workers.to_string(),
+    ];
+    common::reference_json("matplotlib", "reference_pipeline.py", &args, &[], &[])?["seconds"]
+        .as_f64()
 }
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` asks for a listing; there is nothing to list.
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let data = data_dir();
     let scan = FsddScan::scan(&data.join("fsdd/recordings")).expect("FSDD recordings");
     let all: Vec<Recording> = scan.train.iter().chain(&scan.validation).cloned().collect();
@@ -100,8 +82,8 @@ fn main() {
     if std::env::var("MMS_BENCH_SKIP_REFERENCE").is_ok_and(|v| v == "1") {
         return;
     }
-    let ref_1 = reference(&root, &data, 1);
-    let ref_n = reference(&root, &data, cores);
+    let ref_1 = reference(&data, 1);
+    let ref_n = reference(&data, cores);
     for (label, r, o) in [
         ("1 thread / 1 process", ref_1, ours_1),
         ("all cores", ref_n, ours_n),

@@ -7,8 +7,8 @@
 //! MMS_BENCH_SKIP_REFERENCE=1 to time ours alone. Threads: RAYON_NUM_THREADS (default 1) is used
 //! for candle and for PyTorch alike.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
+
 use std::time::Instant;
 
 use multimodal_search::candle_core::{Device, Tensor, Var};
@@ -38,36 +38,16 @@ fn best_of(reps: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn pml(n: usize, threads: usize) -> Option<f64> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let venv = Command::new(root.join("scripts/fixtures/venv.sh"))
-        .arg("torch")
-        .output()
-        .ok()?;
-    if !venv.status.success() {
-        eprintln!(
-            "torch venv failed: {}",
-            String::from_utf8_lossy(&venv.stderr)
-        );
-        return None;
-    }
-    let python = String::from_utf8_lossy(&venv.stdout).trim().to_string();
-    let out = Command::new(python)
-        .arg(root.join("scripts/fixtures/pml_bench.py"))
-        .args([
-            "--n",
-            &n.to_string(),
-            "--threads",
-            &threads.to_string(),
-            "--reps",
-            "3",
-        ])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        eprintln!("PML bench failed: {}", String::from_utf8_lossy(&out.stderr));
-        return None;
-    }
-    serde_json::from_slice::<serde_json::Value>(&out.stdout).ok()?["seconds"].as_f64()
+    let args = [
+        "--n",
+        &n.to_string(),
+        "--threads",
+        &threads.to_string(),
+        "--reps",
+        "3",
+    ]
+    .map(String::from);
+    common::reference_json("torch", "pml_bench.py", &args, &[], &[])?["seconds"].as_f64()
 }
 
 fn main() {

@@ -48,6 +48,7 @@ pub fn perform_image_search(
     model: &AudioImageEncoder,
 ) -> Result<(Vec<Hit>, Vec<Hit>)> {
     let out = model.forward(Some(&one(image)?), None)?;
+    // `forward` with `Some(image)` always fills `image_embeddings` (see `AudioImageEncoder::run`).
     let q = out
         .image_embeddings
         .expect("forward with an image returns image embeddings");
@@ -87,6 +88,7 @@ pub fn perform_audio_search(
     model: &AudioImageEncoder,
 ) -> Result<(Vec<Hit>, Vec<Hit>)> {
     let out = model.forward(None, Some(&one(spectrogram)?))?;
+    // `forward` with `Some(audio)` always fills `audio_embeddings` (see `AudioImageEncoder::run`).
     let q = out
         .audio_embeddings
         .expect("forward with audio returns audio embeddings");
