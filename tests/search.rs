@@ -317,3 +317,32 @@ fn hnsw_recalls_the_exact_neighbours_behind_the_same_trait() {
         "{err}"
     );
 }
+
+#[test]
+fn index_built_from_an_encoder_in_batches_equals_one_forward_pass() {
+    use multimodal_search::data::LabeledSet;
+    use multimodal_search::model::{Encoder, EncoderConfig};
+    let (enc, _) = Encoder::seeded(EncoderConfig::mnist(16), 9, &Device::Cpu).unwrap();
+    let items = Tensor::randn(0f32, 1.0, (23, 1, 28, 28), &Device::Cpu).unwrap();
+    let labels: Vec<u32> = (0..23).map(|i| i % 10).collect();
+    let set = LabeledSet::new(
+        items.clone(),
+        labels,
+        (0..23).map(|i| format!("m{i}")).collect(),
+    )
+    .unwrap();
+    let idx = EmbeddingIndex::from_encoder(&enc, &set, 5, Metric::Cosine).unwrap();
+    assert_eq!((idx.len(), idx.dim()), (23, 16));
+    let whole = enc.forward(&items).unwrap().1;
+    let diff = (idx.matrix() - whole)
+        .unwrap()
+        .abs()
+        .unwrap()
+        .max_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap();
+    assert!(diff < 1e-5, "batched and whole embeddings differ by {diff}");
+    assert_eq!(idx.ids()[22], "m22");
+    assert!(EmbeddingIndex::from_encoder(&enc, &set, 0, Metric::Cosine).is_err());
+}
