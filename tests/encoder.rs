@@ -181,13 +181,6 @@ fn multimodal_model_names_and_runs_both_encoders() {
         .unwrap()
         .image_embeddings
         .unwrap();
-    let diff = (a - b)
-        .unwrap()
-        .abs()
-        .unwrap()
-        .max_all()
-        .unwrap()
-        .to_scalar::<f32>()
-        .unwrap();
+    let diff = common::max_abs_diff(&a, &b);
     assert!(diff < 1e-6);
 }

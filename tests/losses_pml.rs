@@ -58,14 +58,7 @@ fn kind(s: &str) -> TripletType {
 fn assert_close(got: &Tensor, want: &Value, what: &str) -> f32 {
     let want = matrix(want);
     assert_eq!(got.dims(), want.dims(), "{what}: shape");
-    let worst = (got - &want)
-        .unwrap()
-        .abs()
-        .unwrap()
-        .max_all()
-        .unwrap()
-        .to_scalar::<f32>()
-        .unwrap();
+    let worst = common::max_abs_diff(got, &want);
     assert!(worst <= TOL, "{what}: worst difference {worst}");
     worst
 }
@@ -287,18 +280,8 @@ fn theory_losses_match_pytorch() {
     let fx = fx();
     let o = &fx["other_losses"];
     let (x1, x2) = (matrix(&o["x1"]), matrix(&o["x2"]));
-    let y01: Vec<f32> = o["y01"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap() as f32)
-        .collect();
-    let ypm: Vec<f32> = o["ypm"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap() as f32)
-        .collect();
+    let y01 = common::f32s(&o["y01"]);
+    let ypm = common::f32s(&o["ypm"]);
     let y01 = Tensor::new(y01.as_slice(), &Device::Cpu).unwrap();
     let ypm = Tensor::new(ypm.as_slice(), &Device::Cpu).unwrap();
     let close = |got: Tensor, key: &str| {

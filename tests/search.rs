@@ -334,14 +334,7 @@ fn index_built_from_an_encoder_in_batches_equals_one_forward_pass() {
     let idx = EmbeddingIndex::from_encoder(&enc, &set, 5, Metric::Cosine).unwrap();
     assert_eq!((idx.len(), idx.dim()), (23, 16));
     let whole = enc.forward(&items).unwrap().1;
-    let diff = (idx.matrix() - whole)
-        .unwrap()
-        .abs()
-        .unwrap()
-        .max_all()
-        .unwrap()
-        .to_scalar::<f32>()
-        .unwrap();
+    let diff = common::max_abs_diff(idx.matrix(), &whole);
     assert!(diff < 1e-5, "batched and whole embeddings differ by {diff}");
     assert_eq!(idx.ids()[22], "m22");
     assert!(EmbeddingIndex::from_encoder(&enc, &set, 0, Metric::Cosine).is_err());

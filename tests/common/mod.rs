@@ -41,3 +41,24 @@ pub fn correlation(a: &[f64], b: &[f64]) -> f64 {
     }
     sab / (saa.sqrt() * sbb.sqrt())
 }
+
+/// A JSON array of numbers as f32.
+pub fn f32s(v: &serde_json::Value) -> Vec<f32> {
+    v.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|x| x.as_f64().expect("a number") as f32)
+        .collect()
+}
+
+/// The largest absolute element-wise difference of two tensors of one shape.
+pub fn max_abs_diff(
+    a: &multimodal_search::candle_core::Tensor,
+    b: &multimodal_search::candle_core::Tensor,
+) -> f32 {
+    (a - b)
+        .and_then(|d| d.abs())
+        .and_then(|d| d.max_all())
+        .and_then(|d| d.to_scalar::<f32>())
+        .expect("two tensors of one shape")
+}
