@@ -160,6 +160,15 @@ pub enum Error {
     /// An argument out of its valid range (an empty batch, a zero size, mismatched lengths).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A checkpoint that cannot be used: missing or unreadable files, or weights whose names or
+    /// shapes do not match the model its config describes.
+    #[error("checkpoint {}: {reason}", path.display())]
+    Checkpoint {
+        /// The checkpoint folder or file.
+        path: PathBuf,
+        /// What was wrong, with expected and found values.
+        reason: String,
+    },
     /// An error from candle (shapes, devices, dtypes).
     #[error(transparent)]
     Candle(#[from] candle_core::Error),

@@ -8,9 +8,11 @@
 //! - [`model`]: the `Encoder`, the `ProjectionHead` exercise, the multimodal `AudioImageEncoder`.
 //! - [`loss`]: triplet losses with a semihard miner (exact to pytorch-metric-learning), and friends.
 //! - [`search`]: an embedding index, the tutorial's search helpers, and retrieval metrics.
+//! - [`train`]: the trainer, checkpoints, the pretrained models and the main job.
+//! - [`viz`]: loss curves and PCA scatter plots as SVG.
 //!
 //! The crate re-exports the libraries a notebook needs ([`candle_core`], [`candle_nn`], [`image`]),
-//! so a notebook depends on this crate alone.
+//! so a notebook depends on this crate alone ([`viz::plotters`] too).
 #![deny(missing_docs)]
 
 pub mod data;
@@ -18,6 +20,8 @@ pub mod error;
 pub mod loss;
 pub mod model;
 pub mod search;
+pub mod train;
+pub mod viz;
 
 pub use error::{Error, Result};
 
@@ -37,5 +41,8 @@ pub mod prelude {
     };
     pub use crate::model::{AudioImageEncoder, Encoder, EncoderConfig, ProjectionHead};
     pub use crate::search::{EmbeddingIndex, Metric, RetrievalReport};
+    pub use crate::train::{
+        ModelKind, ProgressMode, TrainConfig, TrainedModel, Trainer, TutorialData, load_pretrained,
+    };
     pub use candle_core::{DType, Device, Module, Tensor};
 }

@@ -1,15 +1,22 @@
 //! `mmsearch`: the tutorial's main job from the command line.
 //!
-//! Until training lands, the default command prints a summary of the data and of the spectrograms
-//! (`mmsearch summary`); `mmsearch download` fetches whatever data is missing.
+//! `mmsearch` (or `mmsearch tutorial`) trains the three models, scores cross-modal search and
+//! writes a run folder; `train` trains one model with any config; `eval` scores checkpoints (the
+//! committed ones by default); `summary` describes the data; `download` fetches it.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use multimodal_search::Result;
 use multimodal_search::candle_core::Device;
 use multimodal_search::data::{DataDir, LabeledSet, MnistSplit, Spectrogrammer};
+use multimodal_search::search::RetrievalReport;
+use multimodal_search::train::tutorial::{TutorialOptions, run_tutorial};
+use multimodal_search::train::{
+    EmbeddingPlots, LossChoice, ModelKind, OptimizerChoice, ProgressMode, TrainConfig,
+    TrainTransforms, Trainer, TutorialData, load_pretrained, pretrained_dir,
+};
 
 /// Multimodal search over handwritten and spoken digits.
 #[derive(Parser, Debug)]
@@ -21,16 +28,97 @@ struct Cli {
     /// Never download; a missing file is an error (also MMS_OFFLINE=1).
     #[arg(long, global = true)]
     offline: bool,
+    /// Progress: auto (bar in a terminal, lines otherwise), bar, lines, epochs, quiet.
+    #[arg(long, global = true, default_value = "auto")]
+    progress: String,
     #[command(subcommand)]
     command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Print the datasets' sizes and label counts, and spectrogram statistics (the default).
+    /// The whole tutorial: train the three models, score search, write `runs/<timestamp>/` (the default).
+    Tutorial(TutorialArgs),
+    /// Train one model with any config and save its checkpoint.
+    Train(TrainArgs),
+    /// Score cross-modal search with checkpoints (default: the committed pretrained models).
+    Eval(EvalArgs),
+    /// Print the datasets' sizes and label counts, and spectrogram statistics.
     Summary,
     /// Fetch MNIST and FSDD into the data folder if they are missing.
     Download,
+}
+
+#[derive(Args, Debug, Default)]
+struct TutorialArgs {
+    /// A small smoke run (bounded steps, cross-modal metrics only).
+    #[arg(long)]
+    quick: bool,
+    /// Seeds, comma-separated; one full tutorial each.
+    #[arg(long, value_delimiter = ',', default_value = "42")]
+    seeds: Vec<u64>,
+    /// Parent folder of the run folders.
+    #[arg(long, default_value = "runs")]
+    runs: PathBuf,
+    /// Epochs for all three models (default: the tutorial's 2).
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Also save the first seed's three checkpoints here (how checkpoints/ is made).
+    #[arg(long)]
+    save_pretrained: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct TrainArgs {
+    /// audio, image or multimodal.
+    #[arg(long, default_value = "multimodal")]
+    model: String,
+    /// Checkpoint folder to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Embedding width.
+    #[arg(long)]
+    embedding_size: Option<usize>,
+    /// Learning rate.
+    #[arg(long)]
+    learning_rate: Option<f64>,
+    /// Epochs.
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Pairs per batch.
+    #[arg(long)]
+    batch_size: Option<usize>,
+    /// Seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// triplet, triplet_entropy or cross_entropy.
+    #[arg(long)]
+    loss: Option<String>,
+    /// Triplet margin.
+    #[arg(long)]
+    margin: Option<f32>,
+    /// adam, adamw, sgd, sgd-momentum or rmsprop.
+    #[arg(long)]
+    optimizer: Option<String>,
+    /// Augment training batches (rotations/shifts, time/frequency masking).
+    #[arg(long)]
+    augment: bool,
+    /// Stop after this many steps.
+    #[arg(long)]
+    max_steps: Option<usize>,
+    /// Skip the validation loss.
+    #[arg(long)]
+    no_validate: bool,
+}
+
+#[derive(Args, Debug)]
+struct EvalArgs {
+    /// Folder holding unimodal_audio/, unimodal_image/ and multimodal/ (default: checkpoints/).
+    #[arg(long)]
+    checkpoints: Option<PathBuf>,
+    /// The k of precision at k.
+    #[arg(long, default_value_t = 5)]
+    k: usize,
 }
 
 fn main() {
@@ -41,9 +129,44 @@ fn main() {
     }
 }
 
+fn progress_mode(s: &str) -> Result<ProgressMode> {
+    Ok(match s {
+        "auto" => ProgressMode::Auto,
+        "bar" => ProgressMode::Bar,
+        "lines" => ProgressMode::Lines { every: 10 },
+        "epochs" => ProgressMode::EpochsOnly,
+        "quiet" => ProgressMode::Quiet,
+        _ => {
+            return Err(multimodal_search::Error::InvalidArgument(format!(
+                "unknown progress {s:?}: expected auto, bar, lines, epochs or quiet"
+            )));
+        }
+    })
+}
+
+fn load_data(data: &DataDir) -> Result<TutorialData> {
+    let t0 = Instant::now();
+    let d = TutorialData::load(data)?;
+    println!(
+        "data: {} training pairs ({} images, {} recordings), validation {} images + {} recordings, loaded in {:.1} s",
+        d.train.len(),
+        d.train.images().len(),
+        d.train.audio().len(),
+        d.validation_images().len(),
+        d.validation_audio().len(),
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(d)
+}
+
 fn run(cli: Cli) -> Result<()> {
     let data = DataDir::resolve(cli.data.as_deref(), cli.offline);
-    match cli.command.unwrap_or(Command::Summary) {
+    let progress = progress_mode(&cli.progress)?;
+    match cli.command.unwrap_or(Command::Tutorial(TutorialArgs {
+        seeds: vec![42],
+        runs: PathBuf::from("runs"),
+        ..Default::default()
+    })) {
         Command::Download => {
             let m = data.ensure_mnist()?;
             let f = data.ensure_fsdd()?;
@@ -51,7 +174,107 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Summary => summary(&data),
+        Command::Tutorial(args) => tutorial(&data, args, progress),
+        Command::Train(args) => train(&data, args, progress),
+        Command::Eval(args) => eval(&data, args),
     }
+}
+
+fn tutorial(data: &DataDir, args: TutorialArgs, progress: ProgressMode) -> Result<()> {
+    let t0 = Instant::now();
+    let d = load_data(data)?;
+    let opts = TutorialOptions {
+        seeds: args.seeds,
+        quick: args.quick,
+        runs_dir: args.runs,
+        progress,
+        k: 5,
+        save_pretrained: args.save_pretrained,
+        epochs: args.epochs,
+    };
+    let outcome = run_tutorial(&d, &opts)?;
+    for s in &outcome.seeds {
+        println!(
+            "\nseed {}: unimodal pair (trained apart)\n{}",
+            s.seed,
+            s.unimodal.to_text()
+        );
+        println!(
+            "\nseed {}: multimodal model (trained together)\n{}",
+            s.seed,
+            s.multimodal.to_text()
+        );
+    }
+    println!(
+        "\nreport: {} (total {:.1} s)",
+        outcome.run_dir.join("report.md").display(),
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn train(data: &DataDir, a: TrainArgs, progress: ProgressMode) -> Result<()> {
+    let mut c = TrainConfig::tutorial(ModelKind::parse(&a.model)?);
+    c.embedding_size = a.embedding_size.unwrap_or(c.embedding_size);
+    c.learning_rate = a.learning_rate.unwrap_or(c.learning_rate);
+    c.epochs = a.epochs.unwrap_or(c.epochs);
+    c.batch_size = a.batch_size.unwrap_or(c.batch_size);
+    c.seed = a.seed.unwrap_or(c.seed);
+    c.margin = a.margin.unwrap_or(c.margin);
+    if let Some(l) = &a.loss {
+        c.loss = LossChoice::parse(l)?;
+    }
+    if let Some(o) = &a.optimizer {
+        c.optimizer = OptimizerChoice::parse(o)?;
+    }
+    if a.augment {
+        c.train_transforms = TrainTransforms::Augment;
+    }
+    c.max_steps = a.max_steps;
+    c.validate = !a.no_validate;
+    c.validate_values()?;
+    let d = load_data(data)?;
+    let mut plots = EmbeddingPlots::new(Some(a.out.clone()));
+    let t = Trainer::new(c)
+        .progress(progress)
+        .fit_with(&d, &mut [&mut plots])?;
+    t.save(&a.out)?;
+    t.history
+        .loss_curves(t.config.model.name())
+        .chart()?
+        .save(a.out.join("loss.svg"))?;
+    println!("saved {}", a.out.display());
+    Ok(())
+}
+
+fn eval(data: &DataDir, a: EvalArgs) -> Result<()> {
+    let dir = a.checkpoints.unwrap_or_else(pretrained_dir);
+    let models = load_pretrained(&dir)?;
+    let d = load_data(data)?;
+    let missing =
+        || multimodal_search::Error::InvalidArgument("checkpoint lacks an encoder".into());
+    let report = |image: &multimodal_search::train::TrainedModel,
+                  audio: &multimodal_search::train::TrainedModel|
+     -> Result<RetrievalReport> {
+        RetrievalReport::from_encoders(
+            image.model.image_encoder().ok_or_else(missing)?,
+            audio.model.audio_encoder().ok_or_else(missing)?,
+            d.validation_images(),
+            d.validation_audio(),
+            a.k,
+            false,
+        )
+    };
+    println!("checkpoints: {}", dir.display());
+    println!(
+        "\nunimodal pair (trained apart)\n{}",
+        report(&models.unimodal_image, &models.unimodal_audio)?.to_text()
+    );
+    println!(
+        "\nmultimodal model (trained together)\n{}",
+        report(&models.multimodal, &models.multimodal)?.to_text()
+    );
+    Ok(())
 }
 
 fn counts(c: [usize; 10]) -> String {

@@ -2,12 +2,13 @@
 //! class logits and an L2-normalized embedding.
 
 use candle_core::{Device, Module, Tensor};
-use candle_nn::{Conv2d, Linear, VarBuilder, VarMap};
+use candle_nn::{Linear, VarBuilder, VarMap};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::error::{Error, Result};
 use crate::loss::l2_normalize;
+use crate::model::conv::Conv2d;
 use crate::model::init::{ParamSpec, init_pytorch_default};
 
 /// The encoder's sizes; `Default` is the MNIST encoder with 128-dimensional embeddings.
@@ -125,11 +126,10 @@ impl Encoder {
     /// Builds the layers from `vb` (`vb.pp("conv1")`, ...). Variables already in the `VarMap`
     /// behind `vb` are used as they are; missing ones get candle's default initialization.
     pub fn new(config: EncoderConfig, vb: VarBuilder) -> Result<Self> {
-        let conv = candle_nn::Conv2dConfig::default();
         let device = vb.device().clone();
         Ok(Encoder {
-            conv1: candle_nn::conv2d(1, 6, 5, conv, vb.pp("conv1"))?,
-            conv2: candle_nn::conv2d(6, 16, 5, conv, vb.pp("conv2"))?,
+            conv1: Conv2d::new(1, 6, 5, vb.pp("conv1"))?,
+            conv2: Conv2d::new(6, 16, 5, vb.pp("conv2"))?,
             fc1: candle_nn::linear(config.fc1_size, 512, vb.pp("fc1"))?,
             fc2: candle_nn::linear(512, 512, vb.pp("fc2"))?,
             encoding_layer: candle_nn::linear(512, config.embedding_size, vb.pp("encoding_layer"))?,
@@ -175,8 +175,8 @@ impl Encoder {
                 x.dims()
             )));
         }
-        let h = self.conv1.forward(x)?.relu()?.avg_pool2d(2)?;
-        let h = self.conv2.forward(&h)?.relu()?.avg_pool2d(2)?;
+        let h = self.conv1.forward_block(x)?;
+        let h = self.conv2.forward_block(&h)?;
         let h = h.flatten_from(1)?;
         let features = h.dim(1)?;
         if features != self.config.fc1_size {

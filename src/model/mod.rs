@@ -3,6 +3,7 @@
 //! [`Encoder`] (one per modality), the [`ProjectionHead`] exercise, and the multimodal
 //! [`AudioImageEncoder`] that holds both encoders.
 
+pub mod conv;
 pub mod encoder;
 pub mod init;
 pub mod multimodal;

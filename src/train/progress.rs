@@ -1,0 +1,109 @@
+//! Feedback while a run trains: Lightning's progress bar in a terminal, short lines in a notebook.
+
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// How the trainer reports progress.
+///
+/// # Example
+/// ```
+/// use multimodal_search::train::ProgressMode;
+/// // In a notebook (no terminal) Auto prints a line every 10 steps and one per epoch.
+/// assert_eq!(ProgressMode::default(), ProgressMode::Auto);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProgressMode {
+    /// A bar when stderr is a terminal, else [`ProgressMode::Lines`] every 10 steps.
+    #[default]
+    Auto,
+    /// An indicatif bar on stderr: step, loss, samples/s, ETA.
+    Bar,
+    /// A compact line on stdout every `every` steps and a summary per epoch (for notebooks,
+    /// where evcxr shows stdout but not a redrawn bar).
+    Lines {
+        /// Steps between lines.
+        every: usize,
+    },
+    /// Only the per-epoch summary line.
+    EpochsOnly,
+    /// Nothing.
+    Quiet,
+}
+
+/// What the trainer tells the reporter after each step.
+pub(crate) struct StepInfo {
+    pub step: usize,
+    pub steps: usize,
+    pub loss: f32,
+    pub samples: usize,
+}
+
+/// Draws the chosen feedback.
+pub(crate) struct Reporter {
+    mode: ProgressMode,
+    bar: Option<ProgressBar>,
+    epoch_start: Instant,
+    label: String,
+}
+
+impl Reporter {
+    pub fn new(mode: ProgressMode, label: &str) -> Self {
+        let mode = match mode {
+            ProgressMode::Auto if std::io::stderr().is_terminal() => ProgressMode::Bar,
+            ProgressMode::Auto => ProgressMode::Lines { every: 10 },
+            m => m,
+        };
+        Reporter {
+            mode,
+            bar: None,
+            epoch_start: Instant::now(),
+            label: label.to_string(),
+        }
+    }
+
+    pub fn start_epoch(&mut self, epoch: usize, epochs: usize, steps: usize) {
+        self.epoch_start = Instant::now();
+        if self.mode == ProgressMode::Bar {
+            let bar = ProgressBar::new(steps as u64);
+            // The template is a constant known to parse; fall back to the default style anyway.
+            let style =
+                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} ETA {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_prefix(format!("{} epoch {}/{epochs}", self.label, epoch + 1));
+            self.bar = Some(bar);
+        }
+    }
+
+    pub fn step(&mut self, s: &StepInfo) {
+        let secs = self.epoch_start.elapsed().as_secs_f64().max(1e-9);
+        let rate = s.samples as f64 / secs;
+        match self.mode {
+            ProgressMode::Bar => {
+                if let Some(bar) = &self.bar {
+                    bar.set_position(s.step as u64);
+                    bar.set_message(format!("loss {:.4} {rate:.0} samples/s", s.loss));
+                }
+            }
+            ProgressMode::Lines { every } if every > 0 && s.step.is_multiple_of(every) => {
+                println!(
+                    "{} step {}/{}: loss {:.4}, {rate:.0} samples/s",
+                    self.label, s.step, s.steps, s.loss
+                );
+            }
+            _ => {}
+        }
+    }
+
+    pub fn end_epoch(&mut self, line: &str) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        if self.mode != ProgressMode::Quiet {
+            println!("{} {line}", self.label);
+        }
+    }
+}

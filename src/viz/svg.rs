@@ -1,0 +1,80 @@
+//! `SvgChart`: one finished chart, shown inline by evcxr or saved to a file.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// An SVG document drawn with plotters.
+///
+/// # Shapes
+/// Not a tensor type: the SVG text of one figure.
+///
+/// # Example
+/// ```
+/// use multimodal_search::viz::SvgChart;
+/// let chart = SvgChart::new("<svg xmlns='http://www.w3.org/2000/svg'></svg>".into());
+/// assert!(chart.as_str().starts_with("<svg"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SvgChart {
+    svg: String,
+}
+
+impl SvgChart {
+    /// Wraps SVG text.
+    pub fn new(svg: String) -> Self {
+        SvgChart { svg }
+    }
+
+    /// The SVG text.
+    pub fn as_str(&self) -> &str {
+        &self.svg
+    }
+
+    /// Writes the SVG to `path` (temp file + rename, so a reader never sees half a file).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_atomic(path.as_ref(), self.svg.as_bytes())
+    }
+
+    /// Shows the chart in a Jupyter notebook running the evcxr kernel (called by evcxr when the
+    /// chart is a cell's last value).
+    pub fn evcxr_display(&self) {
+        println!(
+            "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT",
+            self.svg
+        );
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    persist_readable(tmp, path)
+}
+
+/// Renames a finished temporary file onto `path`, readable by everyone as a normal file would be
+/// (temporary files are created owner-only).
+pub(crate) fn persist_readable(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Converts a plotters drawing error into ours, naming the chart.
+pub(crate) fn draw_err<E: std::fmt::Debug>(chart: &str) -> impl Fn(E) -> Error + '_ {
+    move |e| Error::InvalidArgument(format!("drawing the {chart} chart failed: {e:?}"))
+}
