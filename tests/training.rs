@@ -237,9 +237,11 @@ fn early_stopping_ends_a_run_that_stops_improving() {
     .unwrap();
     let mut stop = EarlyStopping::new(2);
     stop.min_delta = 1e-3;
+    let ckpt_dir = tempfile::tempdir().unwrap();
+    let mut each = CheckpointEachEpoch::new(ckpt_dir.path());
     let t = Trainer::new(config)
         .progress(ProgressMode::Quiet)
-        .fit_with(&data_small, &mut [&mut stop])
+        .fit_with(&data_small, &mut [&mut stop, &mut each])
         .unwrap();
     assert_eq!(
         t.history.epochs.len(),
@@ -248,6 +250,16 @@ fn early_stopping_ends_a_run_that_stops_improving() {
     );
     assert!(t.history.stopped_early);
     assert!(stop.best().is_some());
+    // One checkpoint per epoch that ran, each loadable, the last equal to the final model.
+    for n in 1..=3 {
+        let dir = ckpt_dir.path().join(format!("epoch_{n}"));
+        let back = TrainedModel::load(&dir, &Device::Cpu).unwrap();
+        assert_eq!(back.history.epochs.len(), n);
+        if n == 3 {
+            assert_eq!(weights_hash(&back), weights_hash(&t));
+        }
+    }
+    assert!(!ckpt_dir.path().join("epoch_4").exists());
 }
 
 #[test]
