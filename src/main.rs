@@ -11,7 +11,6 @@ use clap::{Args, Parser, Subcommand};
 use multimodal_search::Result;
 use multimodal_search::candle_core::Device;
 use multimodal_search::data::{DataDir, LabeledSet, MnistSplit, Spectrogrammer};
-use multimodal_search::search::RetrievalReport;
 use multimodal_search::train::tutorial::{TutorialOptions, run_tutorial};
 use multimodal_search::train::{
     EmbeddingPlots, LossChoice, ModelKind, OptimizerChoice, ProgressMode, TrainConfig,
@@ -251,19 +250,9 @@ fn eval(data: &DataDir, a: EvalArgs) -> Result<()> {
     let dir = a.checkpoints.unwrap_or_else(pretrained_dir);
     let models = load_pretrained(&dir)?;
     let d = load_data(data)?;
-    let missing =
-        || multimodal_search::Error::InvalidArgument("checkpoint lacks an encoder".into());
     let report = |image: &multimodal_search::train::TrainedModel,
-                  audio: &multimodal_search::train::TrainedModel|
-     -> Result<RetrievalReport> {
-        RetrievalReport::from_encoders(
-            image.model.image_encoder().ok_or_else(missing)?,
-            audio.model.audio_encoder().ok_or_else(missing)?,
-            d.validation_images(),
-            d.validation_audio(),
-            a.k,
-            false,
-        )
+                  audio: &multimodal_search::train::TrainedModel| {
+        d.retrieval_report(&image.model, &audio.model, a.k, false)
     };
     println!("checkpoints: {}", dir.display());
     println!(

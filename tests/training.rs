@@ -9,7 +9,6 @@ use multimodal_search::Error;
 use multimodal_search::candle_core::Device;
 use multimodal_search::data::DataDir;
 use multimodal_search::data::LabeledSet;
-use multimodal_search::search::RetrievalReport;
 use multimodal_search::train::{
     CheckpointEachEpoch, EarlyStopping, EmbeddingPlots, ModelKind, ProgressMode, TrainConfig,
     TrainedModel, Trainer, TutorialData, load_pretrained, pretrained_dir,
@@ -303,15 +302,7 @@ fn committed_pretrained_models_search_across_modalities() {
     let data = data();
     let models = load_pretrained(&pretrained_dir()).expect("checkpoints/ holds the three models");
     let report = |i: &TrainedModel, a: &TrainedModel| {
-        RetrievalReport::from_encoders(
-            i.model.image_encoder().unwrap(),
-            a.model.audio_encoder().unwrap(),
-            data.validation_images(),
-            data.validation_audio(),
-            5,
-            true,
-        )
-        .unwrap()
+        data.retrieval_report(&i.model, &a.model, 5, true).unwrap()
     };
     let multi = report(&models.multimodal, &models.multimodal);
     let uni = report(&models.unimodal_image, &models.unimodal_audio);

@@ -87,15 +87,7 @@ fn quick_tutorial_learns_cross_modal_search() {
         untrained(ModelKind::Audio),
     );
     let score = |i: &TrainedModel, a: &TrainedModel| {
-        RetrievalReport::from_encoders(
-            i.model.image_encoder().unwrap(),
-            a.model.audio_encoder().unwrap(),
-            data.validation_images(),
-            data.validation_audio(),
-            5,
-            true,
-        )
-        .unwrap()
+        data.retrieval_report(&i.model, &a.model, 5, true).unwrap()
     };
     let err = check(&score(&mm, &mm), &score(&img, &aud)).unwrap_err();
     println!("untrained weights fail as they should: {err}");

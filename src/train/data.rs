@@ -4,7 +4,9 @@
 use candle_core::Device;
 
 use crate::data::{DataDir, LabeledSet, MnistSplit, PairedDataset, Spectrogrammer};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::search::RetrievalReport;
+use crate::train::model::TutorialModel;
 
 /// Training pairs (MNIST train with FSDD train) and validation pairs (MNIST test with FSDD
 /// validation), each as long as its larger set; the validation sets double as the search database.
@@ -72,5 +74,35 @@ impl TutorialData {
     /// The unique validation spectrograms (the audio search database).
     pub fn validation_audio(&self) -> &LabeledSet {
         self.validation.audio()
+    }
+
+    /// Scores search over the validation sets with `image_model`'s image encoder and
+    /// `audio_model`'s audio encoder (pass the multimodal model twice, or the unimodal image and
+    /// speech models): all four directions, or only the two cross-modal ones.
+    pub fn retrieval_report(
+        &self,
+        image_model: &TutorialModel,
+        audio_model: &TutorialModel,
+        k: usize,
+        cross_modal_only: bool,
+    ) -> Result<RetrievalReport> {
+        let missing = |what: &str, m: &TutorialModel| {
+            Error::InvalidArgument(format!(
+                "the {} model has no {what} encoder",
+                m.kind().name()
+            ))
+        };
+        RetrievalReport::from_encoders(
+            image_model
+                .image_encoder()
+                .ok_or_else(|| missing("image", image_model))?,
+            audio_model
+                .audio_encoder()
+                .ok_or_else(|| missing("audio", audio_model))?,
+            self.validation_images(),
+            self.validation_audio(),
+            k,
+            cross_modal_only,
+        )
     }
 }

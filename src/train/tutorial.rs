@@ -312,21 +312,13 @@ pub fn run_seed(
     let [audio, image, multimodal]: [TrainedModel; 3] = trained
         .try_into()
         .map_err(|_| Error::InvalidArgument("expected three trained models".into()))?;
-    let encoders = |i: &TrainedModel, a: &TrainedModel| -> Result<RetrievalReport> {
-        let missing = || Error::InvalidArgument("a model lacks the encoder to score".into());
-        RetrievalReport::from_encoders(
-            i.model.image_encoder().ok_or_else(missing)?,
-            a.model.audio_encoder().ok_or_else(missing)?,
-            data.validation_images(),
-            data.validation_audio(),
-            k,
-            cross_modal_only,
-        )
+    let score = |i: &TrainedModel, a: &TrainedModel| {
+        data.retrieval_report(&i.model, &a.model, k, cross_modal_only)
     };
     let result = SeedResult {
         seed: configs[0].seed,
-        unimodal: encoders(&image, &audio)?,
-        multimodal: encoders(&multimodal, &multimodal)?,
+        unimodal: score(&image, &audio)?,
+        multimodal: score(&multimodal, &multimodal)?,
         training: [&audio, &image, &multimodal]
             .into_iter()
             .map(TrainingSummary::of)
