@@ -2,7 +2,8 @@
 //!
 //! `mmsearch` (or `mmsearch tutorial`) trains the three models, scores cross-modal search and
 //! writes a run folder; `train` trains one model with any config; `eval` scores checkpoints (the
-//! committed ones by default); `summary` describes the data; `download` fetches it.
+//! committed ones by default); `summary` describes the data; `download` fetches it; `doctor`
+//! checks the notebook setup.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -46,6 +47,8 @@ enum Command {
     Summary,
     /// Fetch MNIST and FSDD into the data folder if they are missing.
     Download,
+    /// Check the notebook setup (toolchain, evcxr kernel, data, checkpoints) and say what to fix.
+    Doctor,
 }
 
 #[derive(Args, Debug, Default)]
@@ -173,10 +176,32 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Summary => summary(&data),
+        Command::Doctor => doctor(&data),
         Command::Tutorial(args) => tutorial(&data, args, progress),
         Command::Train(args) => train(&data, args, progress),
         Command::Eval(args) => eval(&data, args),
     }
+}
+
+fn doctor(data: &DataDir) -> Result<()> {
+    use multimodal_search::doctor::{Status, run_all};
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let checks = run_all(repo, data, &pretrained_dir());
+    for c in &checks {
+        println!("{c}");
+    }
+    let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
+    let warned = checks.iter().filter(|c| c.status == Status::Warn).count();
+    println!(
+        "doctor: {} ok, {warned} warning(s), {failed} problem(s)",
+        checks.len() - failed - warned
+    );
+    if failed > 0 {
+        return Err(multimodal_search::Error::InvalidArgument(format!(
+            "{failed} check(s) failed: fix them as shown above"
+        )));
+    }
+    Ok(())
 }
 
 fn tutorial(data: &DataDir, args: TutorialArgs, progress: ProgressMode) -> Result<()> {

@@ -341,6 +341,27 @@ impl RetrievalReport {
         out.join("\n")
     }
 
+    /// An HTML table of the directions (what a notebook shows for a report).
+    pub fn to_table(&self, caption: &str) -> crate::viz::HtmlTable {
+        let header = self.header();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let mut table = crate::viz::HtmlTable::new(caption, &header);
+        for row in self.rows() {
+            // Every row has the header's six cells, so `row` cannot fail.
+            let _ = table.row(&row);
+        }
+        table
+    }
+
+    /// Shows the report as a table in a Jupyter notebook running the evcxr kernel.
+    pub fn evcxr_display(&self) {
+        self.to_table(&format!(
+            "Retrieval on the validation sets (k = {})",
+            self.k
+        ))
+        .evcxr_display();
+    }
+
     /// JSON, for `metrics.json`.
     pub fn to_json(&self) -> String {
         // Plain numbers and strings: serialization cannot fail.

@@ -1,15 +1,36 @@
-//! Plots for the tutorial's figures: loss curves and the PCA scatter of embeddings, as SVG that a
-//! notebook shows inline ([`SvgChart::evcxr_display`]) or a run folder keeps.
+//! The tutorial's figures, each a type with `save(path)` for terminals and an inherent
+//! `evcxr_display` that shows it inline in a Jupyter notebook (evcxr kernel): SVG charts drawn
+//! with plotters (loss curves, PCA scatter, waveforms), PNG images (digit grids, spectrograms),
+//! HTML tables, audio players and search results; [`Figures`] shows several in one cell.
 
+pub mod audio;
+pub mod digit_grid;
+pub mod figures;
+mod font;
+pub mod html_table;
 pub mod loss_curves;
 pub mod palette;
 pub mod pca;
+pub mod png;
+pub mod rich;
 pub mod scatter;
+pub mod search_results;
+pub mod spectrogram_image;
 pub mod svg;
+pub mod waveform;
 
+pub use audio::AudioPlayer;
+pub use digit_grid::DigitGrid;
+pub use figures::{Figures, ToHtml};
+pub use html_table::HtmlTable;
 pub use loss_curves::LossCurves;
 pub use palette::digit_color;
 pub use pca::Pca;
 pub use plotters;
+pub use png::PngImage;
+pub use rich::{base64_encode, escape_html};
 pub use scatter::{EmbeddingScatter, Modality};
+pub use search_results::SearchResults;
+pub use spectrogram_image::SpectrogramImage;
 pub use svg::SvgChart;
+pub use waveform::Waveform;

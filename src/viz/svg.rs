@@ -39,10 +39,7 @@ impl SvgChart {
     /// Shows the chart in a Jupyter notebook running the evcxr kernel (called by evcxr when the
     /// chart is a cell's last value).
     pub fn evcxr_display(&self) {
-        println!(
-            "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT",
-            self.svg
-        );
+        crate::viz::rich::print_block("image/svg+xml", &self.svg);
     }
 }
 
