@@ -86,8 +86,9 @@ impl EmbeddingScatter {
         }
         let pad = |a: f32, b: f32| ((b - a) * 0.05).max(1e-3);
         let (px, py) = (pad(x0, x1), pad(y0, y1));
-        // Room on the right for the legend.
-        let x_range = (x0 - px) as f64..(x1 + px + (x1 - x0) * 0.25) as f64;
+        // Room on the right for the legend (about a fifth of the plot's width), so no point hides
+        // behind it.
+        let x_range = (x0 - px) as f64..(x1 + px + (x1 - x0) * 0.4) as f64;
         let y_range = (y0 - py) as f64..(y1 + py) as f64;
         let mut svg = String::new();
         {
