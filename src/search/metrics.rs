@@ -276,7 +276,8 @@ impl RetrievalReport {
         self.directions.iter().find(|d| d.direction == direction)
     }
 
-    fn rows(&self) -> Vec<[String; 6]> {
+    /// One row of formatted cells per direction (shared by the text, Markdown and HTML tables).
+    pub(crate) fn rows(&self) -> Vec<[String; 6]> {
         self.directions
             .iter()
             .map(|d| {
@@ -292,7 +293,8 @@ impl RetrievalReport {
             .collect()
     }
 
-    fn header(&self) -> [String; 6] {
+    /// The column titles matching [`Self::rows`].
+    pub(crate) fn header(&self) -> [String; 6] {
         [
             "direction",
             "queries",

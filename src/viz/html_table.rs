@@ -57,33 +57,24 @@ impl HtmlTable {
         Ok(self)
     }
 
-    /// The retrieval metrics of several models side by side: one row per model and direction.
+    /// The retrieval metrics of several models side by side: one row per model and direction
+    /// (the columns of [`RetrievalReport::to_table`], with the model's name first).
     pub fn retrieval(caption: &str, reports: &[(&str, &RetrievalReport)]) -> Result<Self> {
-        let k = reports.first().map(|r| r.1.k).unwrap_or(5);
-        let p_at_k = format!("P@{k}");
-        let mut table = HtmlTable::new(
-            caption,
-            &[
-                "model",
-                "direction",
-                "queries",
-                "P@1",
-                &p_at_k,
-                "mAP",
-                "R-precision",
-            ],
-        );
+        let header = reports.first().map(|r| r.1.header()).unwrap_or_else(|| {
+            RetrievalReport {
+                k: 5,
+                directions: Vec::new(),
+            }
+            .header()
+        });
+        let mut columns = vec!["model"];
+        columns.extend(header.iter().map(String::as_str));
+        let mut table = HtmlTable::new(caption, &columns);
         for (model, report) in reports {
-            for d in &report.directions {
-                table.row(&[
-                    model.to_string(),
-                    d.direction.clone(),
-                    d.queries.to_string(),
-                    format!("{:.3}", d.precision_at_1),
-                    format!("{:.3}", d.precision_at_k),
-                    format!("{:.3}", d.map),
-                    format!("{:.3}", d.r_precision),
-                ])?;
+            for row in report.rows() {
+                let mut cells = vec![model.to_string()];
+                cells.extend(row);
+                table.row(&cells)?;
             }
         }
         Ok(table)

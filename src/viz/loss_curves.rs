@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::viz::svg::{SvgChart, draw_err};
+use crate::viz::svg::{SvgChart, draw_err, draw_legend};
 
 /// The losses of one run, ready to draw.
 ///
@@ -109,13 +109,7 @@ impl LossCurves {
                     .draw_series(pts.into_iter().map(|p| Circle::new(p, 4, color.filled())))
                     .map_err(&err)?;
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()
-                .map_err(&err)?;
+            draw_legend(&mut chart, &err)?;
             root.present().map_err(&err)?;
         }
         Ok(SvgChart::new(svg))

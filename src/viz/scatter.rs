@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use crate::error::{Error, Result};
 use crate::viz::palette::digit_color;
 use crate::viz::pca::Pca;
-use crate::viz::svg::{SvgChart, draw_err};
+use crate::viz::svg::{SvgChart, draw_err, draw_legend};
 
 /// Which modality a point came from (drawn as a circle or a triangle).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,13 +148,7 @@ impl EmbeddingScatter {
                     .label("audio (triangle)")
                     .legend(|(x, y)| TriangleMarker::new((x + 5, y), 6, BLACK.filled()));
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()
-                .map_err(&err)?;
+            draw_legend(&mut chart, &err)?;
             root.present().map_err(&err)?;
         }
         Ok(SvgChart::new(svg))

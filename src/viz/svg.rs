@@ -75,3 +75,22 @@ pub(crate) fn persist_readable(tmp: tempfile::NamedTempFile, path: &Path) -> Res
 pub(crate) fn draw_err<E: std::fmt::Debug>(chart: &str) -> impl Fn(E) -> Error + '_ {
     move |e| Error::InvalidArgument(format!("drawing the {chart} chart failed: {e:?}"))
 }
+
+/// Draws a chart's legend the same way in every figure (upper right, white box, black border).
+pub(crate) fn draw_legend<'a, DB, CT>(
+    chart: &mut plotters::chart::ChartContext<'a, DB, CT>,
+    err: &impl Fn(plotters::drawing::DrawingAreaErrorKind<DB::ErrorType>) -> Error,
+) -> Result<()>
+where
+    DB: plotters::prelude::DrawingBackend + 'a,
+    CT: plotters::coord::CoordTranslate,
+{
+    use plotters::prelude::*;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}

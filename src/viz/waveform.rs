@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::viz::svg::{SvgChart, draw_err};
+use crate::viz::svg::{SvgChart, draw_err, draw_legend};
 
 /// Columns of the min/max envelope drawn (about one per pixel of the plot area).
 const ENVELOPE_COLUMNS: usize = 700;
@@ -87,13 +87,7 @@ impl Waveform {
                 .map_err(&err)?
                 .label(format!("{seconds:.2} s at {} Hz", self.sample_rate))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], blue));
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()
-                .map_err(&err)?;
+            draw_legend(&mut chart, &err)?;
             root.present().map_err(&err)?;
         }
         Ok(SvgChart::new(svg))
