@@ -1,13 +1,17 @@
-//! The encoder's two conv blocks on a batch of spectrograms, forward + backward: candle's generic
-//! path (`conv2d`, `relu`, `avg_pool2d`, with candle's backward) against our fused `ConvBlockOp`.
-//! Both run in this process on the same data; the gradients are cross-checked before timing.
+//! The encoder's two conv blocks on a batch of spectrograms, forward + backward, through
+//! `model::conv_block` under each side of the kernel switch: `Kernels::Reference` (candle's
+//! `conv2d`, `relu`, `avg_pool2d`, with candle's backward) against `Kernels::Fast` (the fused
+//! conv block). Both run in this process on the same data; the gradients are cross-checked
+//! before timing.
 //!
 //! `RAYON_NUM_THREADS=2 cargo bench --bench conv_backward`
 
 use std::time::Instant;
 
 use multimodal_search::candle_core::{Device, Tensor, Var};
-use multimodal_search::model::conv::ConvBlockOp;
+use multimodal_search::candle_nn::Conv2d;
+use multimodal_search::kernels::Kernels;
+use multimodal_search::model::conv_block;
 
 fn pattern(shape: &[usize], seed: f64) -> Tensor {
     let n: usize = shape.iter().product();
@@ -17,17 +21,6 @@ fn pattern(shape: &[usize], seed: f64) -> Tensor {
     Tensor::from_vec(v, shape, &Device::Cpu).unwrap()
 }
 
-fn candle_block(x: &Tensor, w: &Var, b: &Var) -> Tensor {
-    x.conv2d(w.as_tensor(), 0, 1, 1, 1)
-        .unwrap()
-        .broadcast_add(&b.as_tensor().reshape((1, (), 1, 1)).unwrap())
-        .unwrap()
-        .relu()
-        .unwrap()
-        .avg_pool2d(2)
-        .unwrap()
-}
-
 fn main() {
     let batch = 256;
     let x = pattern(&[batch, 1, 64, 64], 0.1);
@@ -35,21 +28,24 @@ fn main() {
     let b1 = Var::from_tensor(&pattern(&[6], 0.3)).unwrap();
     let w2 = Var::from_tensor(&(pattern(&[16, 6, 5, 5], 0.4) * 0.2).unwrap()).unwrap();
     let b2 = Var::from_tensor(&pattern(&[16], 0.5)).unwrap();
-    let ours = || {
-        let h = x
-            .apply_op3(w1.as_tensor(), b1.as_tensor(), ConvBlockOp)
-            .unwrap();
-        let h = h
-            .apply_op3(w2.as_tensor(), b2.as_tensor(), ConvBlockOp)
-            .unwrap();
-        h.sqr().unwrap().sum_all().unwrap().backward().unwrap()
+    let layer = |w: &Var, b: &Var| {
+        Conv2d::new(
+            w.as_tensor().clone(),
+            Some(b.as_tensor().clone()),
+            Default::default(),
+        )
     };
-    let theirs = || {
-        // 64 -> 60 -> 30 -> 26 -> 13: even sides, so candle's pooling backward is exact here.
-        let h = candle_block(&x, &w1, &b1);
-        let h = candle_block(&h, &w2, &b2);
-        h.sqr().unwrap().sum_all().unwrap().backward().unwrap()
+    let (conv1, conv2) = (layer(&w1, &b1), layer(&w2, &b2));
+    // 64 -> 60 -> 30 -> 26 -> 13: even sides, so candle's pooling backward is exact here.
+    let blocks = |kernels: Kernels| {
+        kernels.scope(|| {
+            let h = conv_block(&conv1, &x).unwrap();
+            let h = conv_block(&conv2, &h).unwrap();
+            h.sqr().unwrap().sum_all().unwrap().backward().unwrap()
+        })
     };
+    let ours = || blocks(Kernels::Fast);
+    let theirs = || blocks(Kernels::Reference);
     let (a, b) = (ours(), theirs());
     let diff = (a.get(&w1).unwrap() - b.get(&w1).unwrap())
         .unwrap()

@@ -10,7 +10,8 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use multimodal_search::candle_core::{Device, Tensor};
-use multimodal_search::search::{EmbeddingIndex, HnswConfig, HnswIndex, Metric};
+use multimodal_search::search::{EmbeddingIndex, SearchMetric};
+use multimodal_search::shell::{HnswConfig, HnswIndex};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
@@ -65,8 +66,9 @@ fn main() {
 
     let m = Tensor::from_vec(data, (n, D), &Device::Cpu).unwrap();
     let t = Instant::now();
-    let exact = EmbeddingIndex::from_matrix(&m, vec![0; n], vec![String::new(); n], Metric::Cosine)
-        .unwrap();
+    let exact =
+        EmbeddingIndex::from_matrix(&m, vec![0; n], vec![String::new(); n], SearchMetric::Cosine)
+            .unwrap();
     let build_exact = t.elapsed().as_secs_f64();
     drop(m);
     let rss_exact = rss_mib();

@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use multimodal_search::candle_core::{Device, Tensor};
-use multimodal_search::search::{EmbeddingIndex, Metric};
+use multimodal_search::search::{EmbeddingIndex, SearchMetric};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -77,7 +77,7 @@ fn main() {
         &m,
         vec![0; N],
         (0..N).map(|i| i.to_string()).collect(),
-        Metric::Cosine,
+        SearchMetric::Cosine,
     )
     .unwrap();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

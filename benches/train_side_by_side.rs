@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use multimodal_search::candle_core::{Device, Tensor};
-use multimodal_search::search::{EmbeddingIndex, Metric, RetrievalReport};
+use multimodal_search::search::{EmbeddingIndex, RetrievalReport, SearchMetric};
 use serde_json::{Value, json};
 
 fn arg(name: &str) -> Option<String> {
@@ -93,7 +93,7 @@ fn read_index(prefix: &Path, dim: usize) -> EmbeddingIndex {
     let n = labels.len();
     let m = Tensor::from_vec(v, (n, dim), &Device::Cpu).expect("matrix");
     let ids = (0..n).map(|i| i.to_string()).collect();
-    EmbeddingIndex::from_matrix(&m, labels, ids, Metric::Cosine).expect("index")
+    EmbeddingIndex::from_matrix(&m, labels, ids, SearchMetric::Cosine).expect("index")
 }
 
 fn cross(r: &RetrievalReport) -> Value {

@@ -80,6 +80,10 @@ sed -e "s|@TEMPLATE@|$template|" -e "s|@EVCXR@|$evcxr|" -e "s|@MMS_DATA@|$defaul
   -e "s|@TOOLCHAIN@|$toolchain|" \
   "$repo/scripts/notebooks/kernel.sh" > "$kernel_dir/kernel.sh"
 chmod +x "$kernel_dir/kernel.sh"
+# evcxr_jupyter (re)installs its own kernel.json over ours on its first start unless its
+# version.txt is there: let it install its files first (version.txt, kernel.js, logos), then
+# write our kernel.json on top.
+"$evcxr" --install >/dev/null
 cat > "$kernel_dir/kernel.json" <<JSON
 {
   "argv": ["$kernel_dir/kernel.sh", "{connection_file}"],
@@ -102,7 +106,7 @@ if [ "$warm" = 1 ]; then
   "$python" - "$repo" "$scratch/warm.ipynb" <<'PY'
 import json, sys
 repo, out = sys.argv[1], sys.argv[2]
-dep = ':dep multimodal-search = { path = "%s" }' % repo
+dep = ':dep multimodal-search = { path = "%s", default-features = false }' % repo
 cells = [dep, 'println!("{}", multimodal_search::viz::escape_html("warm <ok>"));']
 nb = {"nbformat": 4, "nbformat_minor": 5,
       "metadata": {"kernelspec": {"name": "rust", "display_name": "Rust", "language": "rust"}},
@@ -124,5 +128,9 @@ if "warm &lt;ok&gt;" not in out or bad:
     sys.exit(f"warming failed: {out!r} {bad!r}")
 PY
   say "template warm in $(( $(seconds) - t0 )) s"
+fi
+if ! grep -q "kernel.sh" "$kernel_dir/kernel.json"; then
+  say "the 'rust' kernel in $kernel_dir no longer runs our wrapper (evcxr_jupyter replaced kernel.json)" >&2
+  exit 1
 fi
 say "done; check with: cargo run --release -- doctor"

@@ -128,7 +128,7 @@ pub enum Error {
     /// A data file or folder is missing and downloads are not allowed.
     #[error(
         "missing data: {what} not found in {}. Point --data or MMS_DATA at the folder that holds mnist/ and fsdd/recordings/ \
-         (for example ../shared/data), or allow downloads by unsetting MMS_OFFLINE and dropping --offline",
+         (for example ../shared/data), {hint}",
         dir.display()
     )]
     MissingData {
@@ -136,6 +136,8 @@ pub enum Error {
         what: String,
         /// Where it was looked for.
         dir: PathBuf,
+        /// The other way to get it (allow downloads, or run `mmsearch download`).
+        hint: &'static str,
     },
     /// An HTTP download failed.
     #[error("download of {url} failed: {reason}")]
@@ -157,9 +159,63 @@ pub enum Error {
         /// The digest of what arrived.
         found: String,
     },
-    /// An argument out of its valid range (an empty batch, a zero size, mismatched lengths).
+    /// An argument out of its valid range (an empty batch, a zero size, mismatched lengths);
+    /// built with [`bail!`](crate::bail) where no more specific variant fits.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A tensor of the wrong shape.
+    #[error("{what}: expected shape {expected}, found {found:?}")]
+    Shape {
+        /// Which tensor.
+        what: String,
+        /// The shape it should have, as a formula (`(B, 1, H, W)`) or dims.
+        expected: String,
+        /// The shape it has.
+        found: Vec<usize>,
+    },
+    /// A name that is not one of a choice's values (a model, loss, optimizer, metric).
+    #[error("unknown {what} {found:?}: expected {expected}")]
+    UnknownChoice {
+        /// What was being chosen.
+        what: &'static str,
+        /// The name given.
+        found: String,
+        /// The names it accepts.
+        expected: &'static str,
+    },
+    /// A training configuration a run cannot start with.
+    #[error("invalid training config: {0}")]
+    InvalidConfig(String),
+    /// Parameters that do not fit the layers built from them: missing, mis-shaped, unexpected.
+    #[error("parameters do not fit the model: {0}")]
+    Parameters(String),
+    /// A model asked for a modality it has no encoder for.
+    #[error("the {model} model has no {modality} encoder")]
+    NoEncoder {
+        /// The model's name.
+        model: &'static str,
+        /// The modality asked for.
+        modality: &'static str,
+    },
+    /// Turning a value into JSON (or back) failed.
+    #[error("serializing {what} failed: {source}")]
+    Serialization {
+        /// What was being serialized.
+        what: String,
+        /// serde_json's error.
+        source: serde_json::Error,
+    },
+    /// Drawing or encoding a figure failed.
+    #[error("rendering {what} failed: {reason}")]
+    Render {
+        /// Which figure.
+        what: String,
+        /// The drawing or encoding library's message.
+        reason: String,
+    },
+    /// A lock was poisoned: a thread panicked while holding it.
+    #[error("{0} is unusable: a thread panicked while holding its lock")]
+    Poisoned(&'static str),
     /// A checkpoint that cannot be used: missing or unreadable files, or weights whose names or
     /// shapes do not match the model its config describes.
     #[error("checkpoint {}: {reason}", path.display())]
@@ -185,4 +241,24 @@ impl Error {
             source,
         }
     }
+}
+
+/// Returns early with [`Error::InvalidArgument`], formatted like `format!` (anyhow's `bail!`
+/// for this crate's one error type).
+///
+/// # Example
+/// ```
+/// fn positive(x: i32) -> multimodal_search::Result<i32> {
+///     if x <= 0 {
+///         multimodal_search::bail!("expected a positive number, got {x}");
+///     }
+///     Ok(x)
+/// }
+/// assert!(positive(-1).unwrap_err().to_string().contains("got -1"));
+/// ```
+#[macro_export]
+macro_rules! bail {
+    ($($arg:tt)*) => {
+        return Err($crate::Error::InvalidArgument(format!($($arg)*)))
+    };
 }

@@ -2,27 +2,42 @@
 //!
 //! Find handwritten digits from spoken ones, and spoken digits from handwritten ones: a Rust port,
 //! on [candle](https://github.com/huggingface/candle), of the IndabaX 2021 multimodal search
-//! tutorial. The modules follow the tutorial's sections:
+//! tutorial. The crate has three layers.
 //!
-//! - [`data`]: MNIST and FSDD, spectrograms, transforms, the paired dataset and its loader.
-//! - [`model`]: the `Encoder`, the `ProjectionHead` exercise, the multimodal `AudioImageEncoder`.
-//! - [`loss`]: triplet losses with a semihard miner (exact to pytorch-metric-learning), and friends.
-//! - [`search`]: an embedding index, the tutorial's search helpers, and retrieval metrics.
-//! - [`train`]: the trainer, checkpoints, the pretrained models and the main job.
-//! - [`doctor`]: checks a machine's notebook setup (`mmsearch doctor`).
+//! **The core**, what a learner reads, follows the tutorial's sections and only ever imports
+//! from the modules above it in this list:
+//!
+//! - [`error`], [`ops`] (L2 normalization, a safe `sqrt`, pairwise distances) and [`fs`]
+//!   (atomic file writes);
+//! - [`data`]: MNIST and FSDD, spectrograms, transforms, the paired dataset and its loader;
+//! - [`model`]: the `Encoder`, projection heads, the multimodal `AudioImageEncoder`;
+//! - [`loss`]: triplet losses with a semihard miner (exact to pytorch-metric-learning), and friends;
+//! - [`train`]: the training loop, the trainer, checkpoints and the pretrained models;
+//! - [`search`]: an embedding index, the tutorial's search helpers, and retrieval metrics;
 //! - [`viz`]: the notebooks' figures (SVG charts, PNG digit grids and spectrograms, HTML tables,
 //!   audio players, search results), each shown inline by evcxr or saved to a file.
+//!
+//! **The kernels** ([`kernels`]): the fast CPU paths (the fused conv block, the triplet loss
+//! without listing triplets), reached only through the [`kernels::Kernels`] switch and tested
+//! against the core's plain candle code.
+//!
+//! **The shell** ([`shell`]): the main job, `doctor`, downloads and HNSW, behind the cargo
+//! features `cli`, `download` and `ann` (on by default; `default-features = false` builds the
+//! core alone, as the notebooks do).
 //!
 //! The crate re-exports the libraries a notebook needs ([`candle_core`], [`candle_nn`], [`image`]),
 //! so a notebook depends on this crate alone ([`viz::plotters`] too).
 #![deny(missing_docs)]
 
 pub mod data;
-pub mod doctor;
 pub mod error;
+pub mod fs;
+pub mod kernels;
 pub mod loss;
 pub mod model;
+pub mod ops;
 pub mod search;
+pub mod shell;
 pub mod train;
 pub mod viz;
 
@@ -35,23 +50,31 @@ pub use image;
 /// The names a notebook cell usually wants, in one `use multimodal_search::prelude::*;`.
 pub mod prelude {
     pub use crate::data::{
-        DataDir, FsddScan, FsddSplit, LabeledSet, Mnist, MnistSplit, Recording, SpectrogramConfig,
-        Spectrogrammer,
+        DataDir, DataLoader, FsddScan, FsddSplit, LabeledSet, Mnist, MnistSplit, Recording,
+        SpectrogramConfig, Spectrogrammer, TutorialData,
     };
     pub use crate::error::{Error, Result};
+    pub use crate::kernels::Kernels;
     pub use crate::loss::{
-        MultiModalTripletEntropyLoss, MultiModalTripletLoss, TripletLoss, TripletMarginMiner,
-        TripletType,
+        LossChoice, MultiModalTripletEntropyLoss, MultiModalTripletLoss, TrainLoss, TripletLoss,
+        TripletMarginMiner, TripletType,
     };
-    pub use crate::model::{AudioImageEncoder, Encoder, EncoderConfig, ProjectionHead};
-    pub use crate::search::{EmbeddingIndex, Metric, RetrievalReport};
+    pub use crate::model::{
+        AudioImageEncoder, Embed, Encoder, EncoderConfig, MlpProjection, MlpProjectionConfig,
+        Modality, ModelKind, ModelOutput, ParamStore, Projection, TutorialModel,
+    };
+    pub use crate::search::{
+        EmbeddingIndex, RetrievalReport, SearchMetric, perform_audio_search, perform_image_search,
+    };
     pub use crate::train::{
-        EmbeddingPlots, LossChoice, ModelKind, OptimizerChoice, ProgressMode, TrainConfig,
-        TrainedModel, Trainer, TutorialData, TutorialModel, load_pretrained,
+        AnyOptimizer, Callback, Control, EpochRecord, History, Hooks, OptimizerChoice, Pretrained,
+        ProgressMode, TrainConfig, TrainedModel, Trainer, fit, load_pretrained, pretrained_dir,
+        validation_loss,
     };
     pub use crate::viz::{
-        AudioPlayer, DigitGrid, EmbeddingScatter, Figures, HtmlTable, Modality, SearchResults,
-        SpectrogramImage, SvgChart, Waveform,
+        AudioPlayer, DigitGrid, EmbeddingPlots, EmbeddingScatter, Figures, HtmlTable,
+        SearchResults, SpectrogramImage, SvgChart, Waveform,
     };
     pub use candle_core::{DType, Device, Module, Tensor};
+    pub use candle_nn::{VarBuilder, VarMap};
 }

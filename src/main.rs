@@ -11,12 +11,16 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 use multimodal_search::Result;
 use multimodal_search::candle_core::Device;
-use multimodal_search::data::{DataDir, LabeledSet, MnistSplit, Spectrogrammer};
-use multimodal_search::train::tutorial::{TutorialOptions, run_tutorial};
+use multimodal_search::data::{DataDir, LabeledSet, MnistSplit, Spectrogrammer, TutorialData};
+use multimodal_search::loss::LossChoice;
+use multimodal_search::model::{MlpProjectionConfig, ModelKind};
+use multimodal_search::search::RetrievalReport;
+use multimodal_search::shell::tutorial::{TutorialOptions, run_tutorial};
 use multimodal_search::train::{
-    EmbeddingPlots, LossChoice, ModelKind, OptimizerChoice, ProgressMode, TrainConfig,
-    TrainTransforms, Trainer, TutorialData, load_pretrained, pretrained_dir,
+    OptimizerChoice, ProgressMode, TrainConfig, TrainTransforms, TrainedModel, Trainer,
+    load_pretrained, pretrained_dir,
 };
+use multimodal_search::viz::EmbeddingPlots;
 
 /// Multimodal search over handwritten and spoken digits.
 #[derive(Parser, Debug)]
@@ -28,9 +32,9 @@ struct Cli {
     /// Never download; a missing file is an error (also MMS_OFFLINE=1).
     #[arg(long, global = true)]
     offline: bool,
-    /// Progress: auto (bar in a terminal, lines otherwise), bar, lines, epochs, quiet.
-    #[arg(long, global = true, default_value = "auto")]
-    progress: String,
+    /// Progress: a bar in a terminal and lines otherwise (auto), or as named.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    progress: ProgressMode,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -72,9 +76,9 @@ struct TutorialArgs {
 
 #[derive(Args, Debug)]
 struct TrainArgs {
-    /// audio, image or multimodal.
-    #[arg(long, default_value = "multimodal")]
-    model: String,
+    /// Which of the tutorial's three models.
+    #[arg(long, value_enum, default_value = "multimodal")]
+    model: ModelKind,
     /// Checkpoint folder to write.
     #[arg(long)]
     out: PathBuf,
@@ -93,15 +97,15 @@ struct TrainArgs {
     /// Seed.
     #[arg(long)]
     seed: Option<u64>,
-    /// triplet, triplet_entropy or cross_entropy.
-    #[arg(long)]
-    loss: Option<String>,
+    /// The loss (default: the tutorial's for the model).
+    #[arg(long, value_enum)]
+    loss: Option<LossChoice>,
     /// Triplet margin.
     #[arg(long)]
     margin: Option<f32>,
-    /// adam, adamw, sgd, sgd-momentum or rmsprop.
-    #[arg(long)]
-    optimizer: Option<String>,
+    /// The optimizer, with PyTorch's default settings.
+    #[arg(long, value_enum)]
+    optimizer: Option<OptimizerChoice>,
     /// Augment training batches (rotations/shifts, time/frequency masking).
     #[arg(long)]
     augment: bool,
@@ -111,6 +115,12 @@ struct TrainArgs {
     /// Skip the validation loss.
     #[arg(long)]
     no_validate: bool,
+    /// Add MLP projection heads after the multimodal model's encoders: hidden width.
+    #[arg(long)]
+    projection_hidden: Option<usize>,
+    /// Add MLP projection heads after the multimodal model's encoders: shared-space width.
+    #[arg(long)]
+    projection_output: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -131,21 +141,6 @@ fn main() {
     }
 }
 
-fn progress_mode(s: &str) -> Result<ProgressMode> {
-    Ok(match s {
-        "auto" => ProgressMode::Auto,
-        "bar" => ProgressMode::Bar,
-        "lines" => ProgressMode::Lines { every: 10 },
-        "epochs" => ProgressMode::EpochsOnly,
-        "quiet" => ProgressMode::Quiet,
-        _ => {
-            return Err(multimodal_search::Error::InvalidArgument(format!(
-                "unknown progress {s:?}: expected auto, bar, lines, epochs or quiet"
-            )));
-        }
-    })
-}
-
 fn load_data(data: &DataDir) -> Result<TutorialData> {
     let t0 = Instant::now();
     let d = TutorialData::load(data)?;
@@ -163,7 +158,7 @@ fn load_data(data: &DataDir) -> Result<TutorialData> {
 
 fn run(cli: Cli) -> Result<()> {
     let data = DataDir::resolve(cli.data.as_deref(), cli.offline);
-    let progress = progress_mode(&cli.progress)?;
+    let progress = cli.progress;
     match cli.command.unwrap_or(Command::Tutorial(TutorialArgs {
         seeds: vec![42],
         runs: PathBuf::from("runs"),
@@ -184,7 +179,7 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn doctor(data: &DataDir) -> Result<()> {
-    use multimodal_search::doctor::{Status, run_all};
+    use multimodal_search::shell::doctor::{Status, run_all};
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let checks = run_all(repo, data, &pretrained_dir());
     for c in &checks {
@@ -197,9 +192,7 @@ fn doctor(data: &DataDir) -> Result<()> {
         checks.len() - failed - warned
     );
     if failed > 0 {
-        return Err(multimodal_search::Error::InvalidArgument(format!(
-            "{failed} check(s) failed: fix them as shown above"
-        )));
+        multimodal_search::bail!("{failed} check(s) failed: fix them as shown above");
     }
     Ok(())
 }
@@ -238,18 +231,21 @@ fn tutorial(data: &DataDir, args: TutorialArgs, progress: ProgressMode) -> Resul
 }
 
 fn train(data: &DataDir, a: TrainArgs, progress: ProgressMode) -> Result<()> {
-    let mut c = TrainConfig::tutorial(ModelKind::parse(&a.model)?);
+    let mut c = TrainConfig::tutorial(a.model);
     c.embedding_size = a.embedding_size.unwrap_or(c.embedding_size);
     c.learning_rate = a.learning_rate.unwrap_or(c.learning_rate);
     c.epochs = a.epochs.unwrap_or(c.epochs);
     c.batch_size = a.batch_size.unwrap_or(c.batch_size);
     c.seed = a.seed.unwrap_or(c.seed);
     c.margin = a.margin.unwrap_or(c.margin);
-    if let Some(l) = &a.loss {
-        c.loss = LossChoice::parse(l)?;
-    }
-    if let Some(o) = &a.optimizer {
-        c.optimizer = OptimizerChoice::parse(o)?;
+    c.loss = a.loss.unwrap_or(c.loss);
+    c.optimizer = a.optimizer.unwrap_or(c.optimizer);
+    if a.projection_hidden.is_some() || a.projection_output.is_some() {
+        let d = MlpProjectionConfig::default();
+        c.projection = Some(MlpProjectionConfig {
+            hidden_size: a.projection_hidden.unwrap_or(d.hidden_size),
+            output_size: a.projection_output.unwrap_or(d.output_size),
+        });
     }
     if a.augment {
         c.train_transforms = TrainTransforms::Augment;
@@ -275,9 +271,8 @@ fn eval(data: &DataDir, a: EvalArgs) -> Result<()> {
     let dir = a.checkpoints.unwrap_or_else(pretrained_dir);
     let models = load_pretrained(&dir)?;
     let d = load_data(data)?;
-    let report = |image: &multimodal_search::train::TrainedModel,
-                  audio: &multimodal_search::train::TrainedModel| {
-        d.retrieval_report(&image.model, &audio.model, a.k, false)
+    let report = |image: &TrainedModel, audio: &TrainedModel| {
+        RetrievalReport::for_models(&d, &image.model, &audio.model, a.k, false)
     };
     println!("checkpoints: {}", dir.display());
     println!(

@@ -3,7 +3,7 @@
 mod common;
 
 use multimodal_search::data::DataDir;
-use multimodal_search::doctor::{Status, check_checkpoints, check_data, check_toolchain};
+use multimodal_search::shell::doctor::{Status, check_checkpoints, check_data, check_toolchain};
 use multimodal_search::train::pretrained_dir;
 
 #[test]

@@ -10,8 +10,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use md5::{Digest, Md5};
-use multimodal_search::data::download::Checksum;
-use multimodal_search::data::{DataDir, DownloadSources, Downloader, FsddManifest};
+use multimodal_search::data::{DataDir, DownloadSources};
+use multimodal_search::shell::download::{Checksum, Downloader, FsddManifest};
 use sha2::Sha256;
 
 /// What the server answers for one path.
@@ -187,7 +187,7 @@ fn good_wrong_truncated_and_missing_files() {
 #[test]
 fn mnist_download_checks_the_published_md5() {
     let mut routes = HashMap::new();
-    for (name, _) in multimodal_search::data::download::MNIST_FILES {
+    for (name, _) in multimodal_search::data::MNIST_FILES {
         routes.insert(format!("/mnist/{name}"), Route::ok(b"not mnist".to_vec()));
     }
     let base = serve(routes);

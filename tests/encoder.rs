@@ -2,21 +2,22 @@
 
 mod common;
 
+use multimodal_search::candle_core::Module;
 use multimodal_search::candle_core::{DType, Device, Tensor, Var};
 use multimodal_search::candle_nn::{VarBuilder, VarMap};
-use multimodal_search::model::{AudioImageEncoder, Encoder, EncoderConfig, ProjectionHead};
+use multimodal_search::model::{AudioImageEncoder, Encoder, EncoderConfig};
 
 fn formula_encoder(config: EncoderConfig) -> Encoder {
     let varmap = VarMap::new();
     {
         let mut data = varmap.data().lock().unwrap();
-        for (j, spec) in config.param_specs("").iter().enumerate() {
-            let n: usize = spec.shape.iter().product();
+        for (j, (name, shape)) in config.parameters().unwrap().iter().enumerate() {
+            let n: usize = shape.iter().product();
             let v: Vec<f32> = (0..n)
                 .map(|k| (0.2 * (0.37 * k as f64 + 1.3 * j as f64).sin()) as f32)
                 .collect();
-            let t = Tensor::from_vec(v, spec.shape.as_slice(), &Device::Cpu).unwrap();
-            data.insert(spec.name.clone(), Var::from_tensor(&t).unwrap());
+            let t = Tensor::from_vec(v, shape.as_slice(), &Device::Cpu).unwrap();
+            data.insert(name.clone(), Var::from_tensor(&t).unwrap());
         }
     }
     Encoder::new(
@@ -38,10 +39,15 @@ fn outputs_match_pytorch_for_formula_weights() {
             num_classes: 10,
         };
         assert_eq!(
-            config.num_params() as u64,
+            config.num_params().unwrap() as u64,
             case["num_params"].as_u64().unwrap()
         );
-        let names: Vec<String> = config.param_specs("").into_iter().map(|s| s.name).collect();
+        let names: Vec<String> = config
+            .parameters()
+            .unwrap()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
         let want: Vec<String> = case["param_names"]
             .as_array()
             .unwrap()
@@ -81,8 +87,11 @@ fn outputs_match_pytorch_for_formula_weights() {
 
 #[test]
 fn parameter_counts_equal_pytorchs() {
-    assert_eq!(EncoderConfig::mnist(128).num_params(), 463_766);
-    assert_eq!(EncoderConfig::spectrogram(128).num_params(), 1_717_142);
+    assert_eq!(EncoderConfig::mnist(128).num_params().unwrap(), 463_766);
+    assert_eq!(
+        EncoderConfig::spectrogram(128).num_params().unwrap(),
+        1_717_142
+    );
     let (_, vm) = Encoder::seeded(EncoderConfig::spectrogram(128), 1, &Device::Cpu).unwrap();
     let total: usize = vm.all_vars().iter().map(|v| v.elem_count()).sum();
     assert_eq!(total, 1_717_142);
@@ -159,28 +168,23 @@ fn multimodal_model_names_and_runs_both_encoders() {
     assert_eq!(names.len(), 24);
     let img = Tensor::zeros((2, 1, 28, 28), DType::F32, &Device::Cpu).unwrap();
     let aud = Tensor::zeros((2, 1, 64, 64), DType::F32, &Device::Cpu).unwrap();
-    let out = model.forward(Some(&img), Some(&aud)).unwrap();
-    assert_eq!(out.image_logits.unwrap().dims(), &[2, 10]);
-    assert_eq!(out.audio_embeddings.unwrap().dims(), &[2, 128]);
-    // The projection stub passes embeddings through unchanged (re-normalized: still unit rows).
-    let vb = VarBuilder::from_varmap(&vm, DType::F32, &Device::Cpu);
+    let (image_logits, _) = model.embed_images(&img).unwrap();
+    let (_, audio_embeddings) = model.embed_audio(&aud).unwrap();
+    assert_eq!(image_logits.dims(), &[2, 10]);
+    assert_eq!(audio_embeddings.dims(), &[2, 128]);
+    // An identity head passes embeddings through unchanged (re-normalized: still unit rows).
+    struct Identity;
+    impl Module for Identity {
+        fn forward(&self, x: &Tensor) -> multimodal_search::candle_core::Result<Tensor> {
+            Ok(x.clone())
+        }
+    }
     let with = AudioImageEncoder::seeded(128, 42, &Device::Cpu)
         .unwrap()
         .0
-        .with_projections(
-            Box::new(ProjectionHead::new(128, 128, vb.pp("image_projection")).unwrap()),
-            Box::new(ProjectionHead::new(128, 128, vb.pp("audio_projection")).unwrap()),
-        );
-    let a = model
-        .forward(Some(&img), None)
-        .unwrap()
-        .image_embeddings
-        .unwrap();
-    let b = with
-        .forward(Some(&img), None)
-        .unwrap()
-        .image_embeddings
-        .unwrap();
+        .with_projections(Box::new(Identity), Box::new(Identity));
+    let a = model.embed_images(&img).unwrap().1;
+    let b = with.embed_images(&img).unwrap().1;
     let diff = common::max_abs_diff(&a, &b);
     assert!(diff < 1e-6);
 }

@@ -8,7 +8,6 @@ use multimodal_search::loss::{
     ClipLoss, CosineEmbeddingLoss, MultiModalTripletEntropyLoss, MultiModalTripletLoss, NTXentLoss,
     PairwiseMarginLoss, TripletLoss, TripletMarginMiner, TripletType, cross_entropy,
 };
-use multimodal_search::model::MultiModalOutput;
 use serde_json::Value;
 
 const TOL: f32 = 1e-5;
@@ -200,20 +199,14 @@ fn triplet_loss_value_and_gradient_match_pml() {
     println!("TripletLoss gradient: worst |diff| vs PyTorch {worst:.2e}");
 }
 
-fn multimodal_output(m: &Value) -> (MultiModalOutput, [Var; 4]) {
-    let vars = [
+/// The fixture's image embeddings, audio embeddings, image logits and audio logits, as variables.
+fn multimodal_output(m: &Value) -> [Var; 4] {
+    [
         Var::from_tensor(&matrix(&m["image_embeddings"])).unwrap(),
         Var::from_tensor(&matrix(&m["audio_embeddings"])).unwrap(),
         Var::from_tensor(&matrix(&m["image_logits"])).unwrap(),
         Var::from_tensor(&matrix(&m["audio_logits"])).unwrap(),
-    ];
-    let out = MultiModalOutput {
-        image_embeddings: Some(vars[0].as_tensor().clone()),
-        audio_embeddings: Some(vars[1].as_tensor().clone()),
-        image_logits: Some(vars[2].as_tensor().clone()),
-        audio_logits: Some(vars[3].as_tensor().clone()),
-    };
-    (out, vars)
+    ]
 }
 
 #[test]
@@ -226,12 +219,13 @@ fn triplet_entropy_loss_value_and_gradients_match_pytorch() {
         .unwrap();
     for r in m["results"].as_array().unwrap() {
         let weighted = r["weighted"].as_bool().unwrap();
-        let (out, vars) = multimodal_output(m);
+        let vars = multimodal_output(m);
+        let [ie, ae, ilo, alo] = vars.each_ref().map(|v| v.as_tensor());
         let loss_fn = MultiModalTripletEntropyLoss {
             class_weights: weighted.then(|| weights.clone()),
             ..Default::default()
         };
-        let loss = loss_fn.forward(&out, &il, &al).unwrap();
+        let loss = loss_fn.forward((ilo, ie, &il), (alo, ae, &al)).unwrap();
         let v = loss.to_scalar::<f32>().unwrap();
         let want = r["loss"].as_f64().unwrap() as f32;
         assert!(
@@ -253,19 +247,12 @@ fn triplet_entropy_loss_value_and_gradients_match_pytorch() {
         }
         // The parts on their own.
         let t = MultiModalTripletLoss::default()
-            .forward(&out, &il, &al)
+            .forward(ie, &il, ae, &al)
             .unwrap()
             .to_scalar::<f32>()
             .unwrap();
         assert!((t - r["triplet"].as_f64().unwrap() as f32).abs() <= TOL);
-        let logits = Tensor::cat(
-            &[
-                out.image_logits.as_ref().unwrap(),
-                out.audio_logits.as_ref().unwrap(),
-            ],
-            0,
-        )
-        .unwrap();
+        let logits = Tensor::cat(&[ilo, alo], 0).unwrap();
         let lab = Tensor::cat(&[&il, &al], 0).unwrap();
         let ce = cross_entropy(&logits, &lab, weighted.then_some(&weights))
             .unwrap()

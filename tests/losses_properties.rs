@@ -5,7 +5,6 @@ use multimodal_search::candle_core::{Device, Tensor, Var};
 use multimodal_search::loss::{
     MultiModalTripletEntropyLoss, TripletLoss, TripletMarginLoss, TripletMarginMiner, TripletType,
 };
-use multimodal_search::model::MultiModalOutput;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -121,14 +120,13 @@ fn bad_input_is_a_clear_error() {
         .to_string();
     assert!(err.contains("NaN at row 0, column 1"), "{err}");
 
-    let out = MultiModalOutput {
-        image_embeddings: Some(e.clone()),
-        ..Default::default()
-    };
+    // Both modalities are plain tensors now (a missing one cannot be passed); widths that do
+    // not match are an error, not a panic.
     let l = Tensor::new(&[0u32, 1], &Device::Cpu).unwrap();
+    let narrow = Tensor::new(&[[1.0f32], [0.0]], &Device::Cpu).unwrap();
     let err = MultiModalTripletEntropyLoss::default()
-        .forward(&out, &l, &l)
+        .forward((&e, &e, &l), (&narrow, &narrow, &l))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("both image and audio"), "{err}");
+    assert!(err.contains("shape mismatch"), "{err}");
 }

@@ -4,12 +4,12 @@
 mod common;
 
 use multimodal_search::candle_core::{Device, Tensor};
-use multimodal_search::search::metrics::{
+use multimodal_search::search::retrieval::{
     average_precision, precision_at_k, r_precision, ranked_relevance,
 };
-use multimodal_search::search::{EmbeddingIndex, Metric, RetrievalReport};
+use multimodal_search::search::{EmbeddingIndex, RetrievalReport, SearchMetric};
 
-fn index(rows: &[[f32; 2]], metric: Metric) -> EmbeddingIndex {
+fn index(rows: &[[f32; 2]], metric: SearchMetric) -> EmbeddingIndex {
     let flat: Vec<f32> = rows.iter().flatten().copied().collect();
     let m = Tensor::from_vec(flat, (rows.len(), 2), &Device::Cpu).unwrap();
     let n = rows.len();
@@ -37,13 +37,13 @@ fn each_metric_orders_best_first_and_farthest_first() {
     // Hand-computed orders for the query (1, 0).
     let cases = [
         // cos: r0 1, r3 0.98, r1 0.707, r4 0, r2 -1
-        (Metric::Cosine, vec![0, 3, 1, 4, 2]),
+        (SearchMetric::Cosine, vec![0, 3, 1, 4, 2]),
         // L2: r0 0, r3 0.51, r2 2, r1 2.24, r4 3.16
-        (Metric::Euclidean, vec![0, 3, 2, 1, 4]),
+        (SearchMetric::Euclidean, vec![0, 3, 2, 1, 4]),
         // dot: r1 2, r0 1, r3 0.5, r4 0, r2 -1
-        (Metric::Dot, vec![1, 0, 3, 4, 2]),
+        (SearchMetric::Dot, vec![1, 0, 3, 4, 2]),
         // L1: r0 0, r3 0.6, r2 2, r1 3, r4 4
-        (Metric::Manhattan, vec![0, 3, 2, 1, 4]),
+        (SearchMetric::Manhattan, vec![0, 3, 2, 1, 4]),
     ];
     for (metric, want) in cases {
         let idx = index(&rows, metric);
@@ -57,10 +57,12 @@ fn each_metric_orders_best_first_and_farthest_first() {
         assert_eq!(order(&far), vec![want[4], want[3]], "{metric} farthest");
         assert_eq!(hits[0].id, format!("r{}", want[0]));
     }
-    let idx = index(&rows, Metric::Euclidean);
+    let idx = index(&rows, SearchMetric::Euclidean);
     let h = &idx.search(&query, 2).unwrap()[1];
     assert!((h.distance - 0.26f32.sqrt()).abs() < 1e-6 && (h.score + h.distance).abs() < 1e-9);
-    let c = &index(&rows, Metric::Cosine).search(&query, 1).unwrap()[0];
+    let c = &index(&rows, SearchMetric::Cosine)
+        .search(&query, 1)
+        .unwrap()[0];
     assert!((c.score - 1.0).abs() < 1e-6 && c.distance.abs() < 1e-6);
 }
 
@@ -68,7 +70,7 @@ fn each_metric_orders_best_first_and_farthest_first() {
 fn ties_go_to_the_lower_row_and_k_is_capped() {
     let idx = index(
         &[[0.0, 1.0], [1.0, 0.0], [0.0, 1.0], [1.0, 0.0]],
-        Metric::Cosine,
+        SearchMetric::Cosine,
     );
     assert_eq!(
         order(&idx.search(&q([1.0, 0.0]), 4).unwrap()),
@@ -90,7 +92,7 @@ fn ties_go_to_the_lower_row_and_k_is_capped() {
 
 #[test]
 fn bad_queries_and_empty_indexes_are_errors() {
-    let idx = index(&[[1.0, 0.0]], Metric::Cosine);
+    let idx = index(&[[1.0, 0.0]], SearchMetric::Cosine);
     let err = idx
         .search(&Tensor::new(&[1.0f32, 0.0, 0.0], &Device::Cpu).unwrap(), 1)
         .unwrap_err()
@@ -105,12 +107,12 @@ fn bad_queries_and_empty_indexes_are_errors() {
         &Device::Cpu,
     )
     .unwrap();
-    let err = EmbeddingIndex::from_matrix(&empty, vec![], vec![], Metric::Cosine)
+    let err = EmbeddingIndex::from_matrix(&empty, vec![], vec![], SearchMetric::Cosine)
         .unwrap_err()
         .to_string();
     assert!(err.contains("empty index"), "{err}");
     let m = Tensor::new(&[[1.0f32, 0.0]], &Device::Cpu).unwrap();
-    let err = EmbeddingIndex::from_matrix(&m, vec![1, 2], vec!["a".into()], Metric::Dot)
+    let err = EmbeddingIndex::from_matrix(&m, vec![1, 2], vec!["a".into()], SearchMetric::Dot)
         .unwrap_err()
         .to_string();
     assert!(err.contains("1 embeddings but 2 labels and 1 ids"), "{err}");
@@ -124,16 +126,19 @@ fn bad_queries_and_empty_indexes_are_errors() {
 #[test]
 fn save_and_load_round_trip_with_validation() {
     let dir = tempfile::tempdir().unwrap();
-    let idx = index(&[[1.0, 0.0], [0.3, 0.4], [-2.0, 1.0]], Metric::Euclidean);
+    let idx = index(
+        &[[1.0, 0.0], [0.3, 0.4], [-2.0, 1.0]],
+        SearchMetric::Euclidean,
+    );
     idx.save(dir.path()).unwrap();
-    let back = EmbeddingIndex::load(dir.path(), Some(Metric::Euclidean)).unwrap();
+    let back = EmbeddingIndex::load(dir.path(), Some(SearchMetric::Euclidean)).unwrap();
     assert_eq!(back.labels(), idx.labels());
     assert_eq!(back.ids(), idx.ids());
-    assert_eq!(back.metric(), Metric::Euclidean);
+    assert_eq!(back.metric(), SearchMetric::Euclidean);
     let a = idx.search(&q([0.2, 0.2]), 3).unwrap();
     let b = back.search(&q([0.2, 0.2]), 3).unwrap();
     assert_eq!(a, b);
-    let err = EmbeddingIndex::load(dir.path(), Some(Metric::Cosine))
+    let err = EmbeddingIndex::load(dir.path(), Some(SearchMetric::Cosine))
         .unwrap_err()
         .to_string();
     assert!(
@@ -231,14 +236,14 @@ fn report_renders_and_detects_a_perfect_and_a_useless_space() {
         &Tensor::from_vec(img, (n, 10), &Device::Cpu).unwrap(),
         labels.clone(),
         ids("i"),
-        Metric::Cosine,
+        SearchMetric::Cosine,
     )
     .unwrap();
     let audio = EmbeddingIndex::from_matrix(
         &Tensor::from_vec(aud, (n, 10), &Device::Cpu).unwrap(),
         labels.clone(),
         ids("a"),
-        Metric::Cosine,
+        SearchMetric::Cosine,
     )
     .unwrap();
     // Three items per digit: with the query left out, two relevant rows remain, so k = 2.
@@ -257,7 +262,7 @@ fn report_renders_and_detects_a_perfect_and_a_useless_space() {
         text.contains("P@2") && text.contains("audio -> audio"),
         "{text}"
     );
-    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&report.to_json().unwrap()).unwrap();
     assert_eq!(json["directions"][0]["direction"], "image -> audio");
     // Audio embeddings that ignore the digit: cross-modal precision drops to chance.
     let flat = Tensor::ones(
@@ -266,56 +271,11 @@ fn report_renders_and_detects_a_perfect_and_a_useless_space() {
         &Device::Cpu,
     )
     .unwrap();
-    let useless = EmbeddingIndex::from_matrix(&flat, labels, ids("a"), Metric::Cosine).unwrap();
+    let useless =
+        EmbeddingIndex::from_matrix(&flat, labels, ids("a"), SearchMetric::Cosine).unwrap();
     let bad = RetrievalReport::evaluate(&images, &useless, 3).unwrap();
     let p1 = bad.direction("image -> audio").unwrap().precision_at_1;
     assert!(p1 <= 0.2, "chance-level precision expected, got {p1}");
-}
-
-#[test]
-fn hnsw_recalls_the_exact_neighbours_behind_the_same_trait() {
-    use multimodal_search::search::{HnswConfig, HnswIndex, NearestNeighbors};
-    use rand::{Rng, SeedableRng};
-    let (n, d, clusters) = (3000, 32, 20);
-    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
-    let centers: Vec<f32> = (0..clusters * d)
-        .map(|_| rng.random_range(-1.0f32..1.0))
-        .collect();
-    let data: Vec<f32> = (0..n)
-        .flat_map(|_| {
-            let c = rng.random_range(0..clusters);
-            (0..d)
-                .map(|j| centers[c * d + j] + rng.random_range(-0.3f32..0.3))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let m = Tensor::from_vec(data.clone(), (n, d), &Device::Cpu).unwrap();
-    let exact = EmbeddingIndex::from_matrix(&m, vec![0; n], vec![String::new(); n], Metric::Cosine)
-        .unwrap();
-    let ann = HnswIndex::build(&m, HnswConfig::default()).unwrap();
-    let indexes: [&dyn NearestNeighbors; 2] = [&exact, &ann];
-    assert!(indexes.iter().all(|i| i.rows() == n));
-    let mut recall = 0.0;
-    for qi in (0..n).step_by(30) {
-        let query = &data[qi * d..(qi + 1) * d];
-        let truth: Vec<usize> = exact
-            .nearest(query, 10)
-            .unwrap()
-            .into_iter()
-            .map(|x| x.0)
-            .collect();
-        let found = ann.nearest(query, 10).unwrap();
-        assert_eq!(found.len(), 10);
-        recall += found.iter().filter(|(i, _)| truth.contains(i)).count() as f64 / 10.0;
-        assert_eq!(truth[0], qi, "a stored row is its own nearest neighbour");
-    }
-    let recall = recall / 100.0;
-    assert!(recall >= 0.95, "recall@10 {recall}");
-    let err = ann.nearest(&[1.0, 2.0], 3).unwrap_err().to_string();
-    assert!(
-        err.contains("query dimension 2 does not match the index dimension 32"),
-        "{err}"
-    );
 }
 
 #[test]
@@ -331,11 +291,11 @@ fn index_built_from_an_encoder_in_batches_equals_one_forward_pass() {
         (0..23).map(|i| format!("m{i}")).collect(),
     )
     .unwrap();
-    let idx = EmbeddingIndex::from_encoder(&enc, &set, 5, Metric::Cosine).unwrap();
+    let idx = EmbeddingIndex::from_encoder(&enc, &set, 5, SearchMetric::Cosine).unwrap();
     assert_eq!((idx.len(), idx.dim()), (23, 16));
     let whole = enc.forward(&items).unwrap().1;
     let diff = common::max_abs_diff(idx.matrix(), &whole);
     assert!(diff < 1e-5, "batched and whole embeddings differ by {diff}");
     assert_eq!(idx.ids()[22], "m22");
-    assert!(EmbeddingIndex::from_encoder(&enc, &set, 0, Metric::Cosine).is_err());
+    assert!(EmbeddingIndex::from_encoder(&enc, &set, 0, SearchMetric::Cosine).is_err());
 }

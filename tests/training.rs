@@ -8,11 +8,13 @@ use std::path::Path;
 use multimodal_search::Error;
 use multimodal_search::candle_core::Device;
 use multimodal_search::data::DataDir;
-use multimodal_search::data::LabeledSet;
+use multimodal_search::data::{LabeledSet, TutorialData};
+use multimodal_search::search::RetrievalReport;
 use multimodal_search::train::{
-    CheckpointEachEpoch, EarlyStopping, EmbeddingPlots, ModelKind, ProgressMode, TrainConfig,
-    TrainedModel, Trainer, TutorialData, load_pretrained, pretrained_dir,
+    CheckpointEachEpoch, EarlyStopping, ModelKind, ProgressMode, TrainConfig, TrainedModel,
+    Trainer, load_pretrained, pretrained_dir,
 };
+use multimodal_search::viz::EmbeddingPlots;
 use sha2::{Digest, Sha256};
 
 fn data() -> TutorialData {
@@ -302,7 +304,7 @@ fn committed_pretrained_models_search_across_modalities() {
     let data = data();
     let models = load_pretrained(&pretrained_dir()).expect("checkpoints/ holds the three models");
     let report = |i: &TrainedModel, a: &TrainedModel| {
-        data.retrieval_report(&i.model, &a.model, 5, true).unwrap()
+        RetrievalReport::for_models(&data, &i.model, &a.model, 5, true).unwrap()
     };
     let multi = report(&models.multimodal, &models.multimodal);
     let uni = report(&models.unimodal_image, &models.unimodal_audio);

@@ -6,9 +6,10 @@ mod common;
 
 use multimodal_search::candle_core::Device;
 use multimodal_search::data::DataDir;
+use multimodal_search::data::TutorialData;
 use multimodal_search::search::RetrievalReport;
-use multimodal_search::train::tutorial::{TutorialOptions, run_tutorial};
-use multimodal_search::train::{ModelKind, ProgressMode, TrainConfig, TrainedModel, TutorialData};
+use multimodal_search::shell::tutorial::{TutorialOptions, run_tutorial};
+use multimodal_search::train::{ModelKind, ProgressMode, TrainConfig, TrainedModel};
 
 /// The acceptance check: cross-modal P@5 >= 0.5 in both directions for the multimodal model, and
 /// at least 0.3 above the unimodal pair.
@@ -87,7 +88,7 @@ fn quick_tutorial_learns_cross_modal_search() {
         untrained(ModelKind::Audio),
     );
     let score = |i: &TrainedModel, a: &TrainedModel| {
-        data.retrieval_report(&i.model, &a.model, 5, true).unwrap()
+        RetrievalReport::for_models(&data, &i.model, &a.model, 5, true).unwrap()
     };
     let err = check(&score(&mm, &mm), &score(&img, &aud)).unwrap_err();
     println!("untrained weights fail as they should: {err}");

@@ -167,6 +167,7 @@ impl FsddScan {
             std::io::ErrorKind::NotFound => Error::MissingData {
                 what: "the FSDD recordings folder".into(),
                 dir: dir.to_path_buf(),
+                hint: crate::data::location::FETCH_HINT,
             },
             _ => Error::io(dir, e),
         })?;
@@ -196,6 +197,7 @@ impl FsddScan {
             return Err(Error::MissingData {
                 what: "FSDD recordings ({digit}_{speaker}_{index}.wav)".into(),
                 dir: dir.to_path_buf(),
+                hint: crate::data::location::FETCH_HINT,
             });
         }
         scan.train.sort_by(|a, b| a.name.cmp(&b.name));

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::data::fsdd::Recording;
 use crate::data::mnist::{Mnist, MnistSplit};
 use crate::data::spectrogram::Spectrogrammer;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A modality's items, labels and ids, row `i` of each belonging together.
 ///
@@ -39,18 +39,18 @@ impl LabeledSet {
     pub fn new(items: Tensor, labels: Vec<u32>, ids: Vec<String>) -> Result<Self> {
         let n = items.dims().first().copied().unwrap_or(0);
         if items.rank() != 4 || n != labels.len() || n != ids.len() {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "LabeledSet needs items (N, C, H, W) with N labels and N ids; got items {:?}, {} labels, {} ids",
                 items.dims(),
                 labels.len(),
                 ids.len()
-            )));
+            );
         }
         if let Some((i, l)) = labels.iter().enumerate().find(|(_, l)| **l > 9) {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "LabeledSet: label {l} of item {i} ({}) is not a digit",
                 ids[i]
-            )));
+            );
         }
         Ok(LabeledSet { items, labels, ids })
     }
@@ -112,10 +112,7 @@ impl LabeledSet {
     /// Item `i` alone, `(1, H, W)`.
     pub fn item(&self, i: usize) -> Result<Tensor> {
         if i >= self.len() {
-            return Err(Error::InvalidArgument(format!(
-                "item {i} of a set of {}",
-                self.len()
-            )));
+            crate::bail!("item {i} of a set of {}", self.len());
         }
         Ok(self.items.get(i)?)
     }
@@ -132,10 +129,7 @@ impl LabeledSet {
     /// The rows `indices`, in that order, as `(items (B, 1, H, W), labels (B,) u32)`.
     pub fn gather(&self, indices: &[usize]) -> Result<(Tensor, Tensor)> {
         if let Some(&bad) = indices.iter().find(|&&i| i >= self.len()) {
-            return Err(Error::InvalidArgument(format!(
-                "index {bad} out of range for a set of {}",
-                self.len()
-            )));
+            crate::bail!("index {bad} out of range for a set of {}", self.len());
         }
         let device = self.items.device();
         let idx: Vec<u32> = indices.iter().map(|&i| i as u32).collect();

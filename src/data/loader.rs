@@ -9,7 +9,7 @@ use rand::seq::SliceRandom;
 
 use crate::data::paired::PairedDataset;
 use crate::data::transforms::Transform;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// One batch: the tutorial's `(images, audio, image_labels, audio_labels)`.
 ///
@@ -68,9 +68,7 @@ impl<'a> DataLoader<'a> {
     /// A loader of `batch_size` (> 0): no shuffle, keeps the last partial batch, seed 42, CPU.
     pub fn new(dataset: &'a PairedDataset, batch_size: usize) -> Result<Self> {
         if batch_size == 0 {
-            return Err(Error::InvalidArgument(
-                "batch size must be at least 1".into(),
-            ));
+            crate::bail!("batch size must be at least 1");
         }
         Ok(DataLoader {
             dataset,

@@ -2,10 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::data::download::{DownloadSources, Downloader, FsddManifest};
 use crate::data::fsdd::FsddScan;
 use crate::data::mnist::{Mnist, MnistSplit};
+use crate::data::sources::{DownloadSources, MNIST_FILES};
 use crate::error::{Error, Result};
+#[cfg(feature = "download")]
+use crate::shell::download::{Downloader, FsddManifest};
 
 /// How a [`DataDir`] was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,9 +41,14 @@ pub struct DataDir {
     root: PathBuf,
     offline: bool,
     source: DataSource,
+    #[cfg_attr(not(feature = "download"), allow(dead_code))]
     sources: DownloadSources,
+    #[cfg_attr(not(feature = "download"), allow(dead_code))]
     progress: bool,
 }
+
+/// What a missing-data error suggests when this build cannot download.
+pub(crate) const FETCH_HINT: &str = "or fetch the datasets with `mmsearch download`";
 
 fn truthy(v: &str) -> bool {
     matches!(
@@ -126,7 +133,7 @@ impl DataDir {
 
     fn mnist_missing(&self) -> Vec<&'static str> {
         let dir = self.mnist_dir();
-        crate::data::download::MNIST_FILES
+        MNIST_FILES
             .iter()
             .map(|(name, _)| *name)
             .filter(|name| {
@@ -141,38 +148,57 @@ impl DataDir {
         })
     }
 
-    /// Makes sure MNIST's four files are there, downloading the missing ones unless offline.
+    /// Makes sure MNIST's four files are there, downloading the missing ones unless offline
+    /// (with the `download` feature; without it a missing file is an error naming
+    /// `mmsearch download`).
     pub fn ensure_mnist(&self) -> Result<PathBuf> {
         let missing = self.mnist_missing();
         if !missing.is_empty() {
-            if self.offline {
-                return Err(Error::MissingData {
-                    what: format!("MNIST ({})", missing.join(", ")),
-                    dir: self.mnist_dir(),
-                });
-            }
-            Downloader::new(self.progress)
-                .fetch_mnist(&self.sources.mnist_base_url, &self.mnist_dir())?;
+            let what = format!("MNIST ({})", missing.join(", "));
+            self.fetch_or_fail(what, self.mnist_dir(), || {
+                #[cfg(feature = "download")]
+                Downloader::new(self.progress)
+                    .fetch_mnist(&self.sources.mnist_base_url, &self.mnist_dir())?;
+                Ok(())
+            })?;
         }
         Ok(self.mnist_dir())
     }
 
-    /// Makes sure FSDD's recordings are there, downloading them unless offline.
+    /// Makes sure FSDD's recordings are there, downloading them unless offline (with the
+    /// `download` feature, as for [`Self::ensure_mnist`]).
     pub fn ensure_fsdd(&self) -> Result<PathBuf> {
         if !self.fsdd_present() {
-            if self.offline {
-                return Err(Error::MissingData {
-                    what: "FSDD recordings (*.wav)".into(),
-                    dir: self.fsdd_dir(),
-                });
-            }
-            Downloader::new(self.progress).fetch_fsdd(
-                &self.sources.fsdd_archive_url,
-                &self.fsdd_dir(),
-                &FsddManifest::official(),
-            )?;
+            self.fetch_or_fail("FSDD recordings (*.wav)".into(), self.fsdd_dir(), || {
+                #[cfg(feature = "download")]
+                Downloader::new(self.progress).fetch_fsdd(
+                    &self.sources.fsdd_archive_url,
+                    &self.fsdd_dir(),
+                    &FsddManifest::official(),
+                )?;
+                Ok(())
+            })?;
         }
         Ok(self.fsdd_dir())
+    }
+
+    /// Runs `fetch` when downloads are allowed and built in; otherwise the error that says how
+    /// to get the files.
+    fn fetch_or_fail(
+        &self,
+        what: String,
+        dir: PathBuf,
+        fetch: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        let hint = if self.offline {
+            "or allow downloads by unsetting MMS_OFFLINE and dropping --offline"
+        } else if cfg!(feature = "download") {
+            return fetch();
+        } else {
+            FETCH_HINT
+        };
+        drop(fetch);
+        Err(Error::MissingData { what, dir, hint })
     }
 
     /// Loads an MNIST split (after [`Self::ensure_mnist`]).

@@ -108,16 +108,14 @@ impl Mnist {
     /// Builds a split from raw parts (for tests and small examples).
     pub fn from_parts(pixels: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize) -> Result<Self> {
         if rows == 0 || cols == 0 || pixels.len() != labels.len() * rows * cols {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "Mnist::from_parts: {} pixels do not make {} images of {rows}x{cols}",
                 pixels.len(),
                 labels.len()
-            )));
+            );
         }
         if let Some((i, &l)) = labels.iter().enumerate().find(|(_, l)| **l > 9) {
-            return Err(Error::InvalidArgument(format!(
-                "Mnist::from_parts: label {l} at item {i} is not a digit"
-            )));
+            crate::bail!("Mnist::from_parts: label {l} at item {i} is not a digit");
         }
         Ok(Mnist {
             pixels,
@@ -196,6 +194,7 @@ fn find_idx(dir: &Path, stem: &str) -> Result<PathBuf> {
     Err(Error::MissingData {
         what: format!("MNIST file {stem}(.gz)"),
         dir: dir.to_path_buf(),
+        hint: crate::data::location::FETCH_HINT,
     })
 }
 

@@ -8,7 +8,7 @@ use rand::Rng;
 use rand::rngs::StdRng;
 
 use crate::data::labeled::LabeledSet;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// An image set and an audio set sampled side by side.
 ///
@@ -53,11 +53,11 @@ impl PairedDataset {
     /// Pairs two non-empty sets.
     pub fn new(images: LabeledSet, audio: LabeledSet) -> Result<Self> {
         if images.is_empty() || audio.is_empty() {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "PairedDataset needs two non-empty sets; got {} images and {} recordings",
                 images.len(),
                 audio.len()
-            )));
+            );
         }
         Ok(PairedDataset { images, audio })
     }
@@ -94,10 +94,7 @@ impl PairedDataset {
     /// Sample `i` (`i < len()`).
     pub fn get(&self, i: usize, rng: &mut StdRng) -> Result<PairedItem> {
         if i >= self.len() {
-            return Err(Error::InvalidArgument(format!(
-                "index {i} of a paired dataset of {}",
-                self.len()
-            )));
+            crate::bail!("index {i} of a paired dataset of {}", self.len());
         }
         let (ii, ai) = self.pair_indices(i, rng);
         Ok(PairedItem {

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use rustfft::num_complex::Complex;
 use rustfft::{Fft, FftPlanner};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Mean of the tutorial's spectrogram pixels, used by its `Normalize`.
 pub const FSDD_MEAN: f32 = 0.4729;
@@ -40,7 +40,7 @@ pub enum Resampling {
     Bilinear,
     /// matplotlib's default `antialiased` drawing: a Hann (`hanning`) kernel of radius 1, widened
     /// by the shrink factor along an axis that is downsampled. This is the default because it is
-    /// what the seed's PNGs were drawn with.
+    /// what the tutorial's PNGs were drawn with.
     Hanning,
 }
 
@@ -160,20 +160,23 @@ impl Spectrogrammer {
     /// Plans the FFT for `config`; `nfft` must exceed `noverlap` and `size` must be positive.
     pub fn new(config: SpectrogramConfig) -> Result<Self> {
         if config.nfft < 2 || config.noverlap >= config.nfft || config.size == 0 {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "spectrogram config needs nfft >= 2, noverlap < nfft and size > 0; got nfft {}, noverlap {}, size {}",
-                config.nfft, config.noverlap, config.size
-            )));
+                config.nfft,
+                config.noverlap,
+                config.size
+            );
         }
         if config.std.is_nan()
             || config.std <= 0.0
             || config.sample_rate.is_nan()
             || config.sample_rate <= 0.0
         {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "spectrogram config needs std > 0 and sample_rate > 0; got std {}, sample_rate {}",
-                config.std, config.sample_rate
-            )));
+                config.std,
+                config.sample_rate
+            );
         }
         let window = hanning(config.nfft);
         let window_power = window.iter().map(|w| w * w).sum();
@@ -319,9 +322,7 @@ impl Spectrogrammer {
     /// An empty signal is an error; anything else gives finite values.
     pub fn compute(&self, samples: &[i16]) -> Result<Vec<f32>> {
         if samples.is_empty() {
-            return Err(Error::InvalidArgument(
-                "spectrogram of an empty signal (0 samples)".into(),
-            ));
+            crate::bail!("spectrogram of an empty signal (0 samples)");
         }
         let mut image = self.image(&self.psd(samples));
         self.normalize(&mut image);

@@ -5,6 +5,8 @@
 //! random ones draw their parameters per image, so a batch gets varied augmentations and a seed
 //! fixes them all.
 
+use std::sync::Arc;
+
 use candle_core::{DType, Tensor};
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -102,10 +104,7 @@ impl Normalize {
 impl Transform for Normalize {
     fn apply(&self, x: &Tensor, _rng: &mut StdRng) -> Result<Tensor> {
         if self.std.is_nan() || self.std <= 0.0 {
-            return Err(Error::InvalidArgument(format!(
-                "Normalize needs std > 0, got {}",
-                self.std
-            )));
+            crate::bail!("Normalize needs std > 0, got {}", self.std);
         }
         let s = 1.0 / self.std as f64;
         Ok(x.affine(s, -self.mean as f64 * s)?)
@@ -146,10 +145,11 @@ impl Transform for Resize {
     fn apply(&self, x: &Tensor, _rng: &mut StdRng) -> Result<Tensor> {
         let (b, c, h, w) = bchw(x)?;
         if self.height == 0 || self.width == 0 || h == 0 || w == 0 {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "Resize from {h}x{w} to {}x{}: sizes must be positive",
-                self.height, self.width
-            )));
+                self.height,
+                self.width
+            );
         }
         if (h, w) == (self.height, self.width) {
             return Ok(x.clone());
@@ -420,10 +420,11 @@ impl Transform for RandomErasing {
             && self.ratio.0 > 0.0
             && self.ratio.0 <= self.ratio.1;
         if !valid {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "RandomErasing needs 0 < scale.0 <= scale.1 and 0 < ratio.0 <= ratio.1, got {:?} and {:?}",
-                self.scale, self.ratio
-            )));
+                self.scale,
+                self.ratio
+            );
         }
         map_images(x, rng, |img, c, h, w, rng| {
             if rng.random::<f32>() >= self.p {
@@ -626,4 +627,30 @@ impl Transform for TimeShift {
             }
         })
     }
+}
+
+/// The transforms exercise's augmentations, `(image, audio)`: digits turn by up to 10 degrees
+/// and shift by up to 10 %, spectrograms lose a band of up to 8 time columns and 8 frequency
+/// rows.
+///
+/// # Shapes
+/// Each maps one item `(1, H, W)` f32 to the same shape.
+///
+/// # Example
+/// ```
+/// let (image, audio) = multimodal_search::data::tutorial_augmentations();
+/// # let _ = (image, audio);
+/// ```
+pub fn tutorial_augmentations() -> (Arc<dyn Transform>, Arc<dyn Transform>) {
+    // The normalized background of an MNIST image: (0 - mean) / std.
+    let background = -crate::data::MNIST_MEAN / crate::data::MNIST_STD;
+    let image = Compose::new(vec![
+        Box::new(RandomRotation::new(10.0, background)),
+        Box::new(RandomTranslation::new(0.1, 0.1, background)),
+    ]);
+    let audio = Compose::new(vec![
+        Box::new(TimeMasking::new(8, 0.0)),
+        Box::new(FrequencyMasking::new(8, 0.0)),
+    ]);
+    (Arc::new(image), Arc::new(audio))
 }

@@ -2,7 +2,7 @@
 
 use candle_core::{D, DType, Tensor};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// `mean(-log softmax(logits)[y])`, or with class weights `w`, `sum(w[y] * ce) / sum(w[y])`, as
 /// PyTorch's `CrossEntropyLoss(weight=w)` reduces.
@@ -22,36 +22,28 @@ use crate::error::{Error, Result};
 /// ```
 pub fn cross_entropy(logits: &Tensor, labels: &Tensor, weights: Option<&Tensor>) -> Result<Tensor> {
     if logits.rank() != 2 || logits.dim(0)? == 0 {
-        return Err(Error::InvalidArgument(format!(
+        crate::bail!(
             "cross-entropy needs logits (N, C) with N > 0, got {:?}",
             logits.dims()
-        )));
+        );
     }
     let (n, c) = logits.dims2()?;
     let labels = labels.flatten_all()?.to_dtype(DType::U32)?;
     let lv = labels.to_vec1::<u32>()?;
     if lv.len() != n {
-        return Err(Error::InvalidArgument(format!(
-            "{n} rows of logits but {} labels",
-            lv.len()
-        )));
+        crate::bail!("{n} rows of logits but {} labels", lv.len());
     }
     if let Some(bad) = lv.iter().find(|&&l| l as usize >= c) {
-        return Err(Error::InvalidArgument(format!(
-            "label {bad} out of range for {c} classes"
-        )));
+        crate::bail!("label {bad} out of range for {c} classes");
     }
-    crate::loss::distance::check_finite(logits, "logits")?;
+    crate::loss::batch::check_finite(logits, "logits")?;
     let log_p = candle_nn::ops::log_softmax(logits, D::Minus1)?;
     let nll = log_p.gather(&labels.unsqueeze(1)?, 1)?.squeeze(1)?.neg()?;
     match weights {
         None => Ok(nll.mean_all()?),
         Some(w) => {
             if w.dims() != [c] {
-                return Err(Error::InvalidArgument(format!(
-                    "class weights must be ({c},), got {:?}",
-                    w.dims()
-                )));
+                crate::bail!("class weights must be ({c},), got {:?}", w.dims());
             }
             let wy = w.to_dtype(DType::F32)?.index_select(&labels, 0)?;
             Ok(((nll * &wy)?.sum_all()? / wy.sum_all()?.to_scalar::<f32>()? as f64)?)

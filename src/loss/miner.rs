@@ -3,7 +3,8 @@
 use candle_core::Tensor;
 
 use crate::error::Result;
-use crate::loss::distance::{Distance, check_batch};
+use crate::loss::batch::check_batch;
+use crate::ops::PairwiseDistance;
 
 /// Which triplets [`TripletMarginMiner`] keeps, by `m = d_an - d_ap` (computed in f32, as PML does).
 ///
@@ -62,7 +63,7 @@ impl TripletType {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TripletMarginMiner {
-    /// The margin.
+    /// `m` in the conditions on `d_an - d_ap` that classify a triplet (0.5 in the tutorial).
     pub margin: f32,
     /// Which triplets to keep.
     pub kind: TripletType,
@@ -77,7 +78,7 @@ impl TripletMarginMiner {
     /// The kept triplets, `[a, p, n]` in lexicographic order (PML's order).
     pub fn mine(&self, embeddings: &Tensor, labels: &Tensor) -> Result<Vec<[usize; 3]>> {
         let labels = check_batch(embeddings, labels)?;
-        let d = Distance::Euclidean.matrix(embeddings, embeddings)?;
+        let d = PairwiseDistance::Euclidean.matrix(embeddings, embeddings)?;
         Ok(self.mine_distances(&d.flatten_all()?.to_vec1::<f32>()?, &labels))
     }
 

@@ -1,45 +1,27 @@
 //! The tutorial's two multimodal losses: triplet loss across modalities, and triplet-entropy.
 
-use candle_core::Tensor;
+use candle_core::{DType, Tensor};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::loss::cross_entropy::cross_entropy;
 use crate::loss::triplet::TripletLoss;
-use crate::model::MultiModalOutput;
 
-fn both<'a>(
-    a: &'a Option<Tensor>,
-    b: &'a Option<Tensor>,
-    what: &str,
-) -> Result<(&'a Tensor, &'a Tensor)> {
-    match (a, b) {
-        (Some(a), Some(b)) => Ok((a, b)),
-        _ => Err(Error::InvalidArgument(format!(
-            "multimodal loss needs both image and audio {what}"
-        ))),
-    }
-}
-
-/// Image embeddings then audio embeddings, concatenated, with their labels likewise.
+/// Image rows then audio rows, concatenated, with their labels likewise (as u32).
 fn joined(
-    out: &MultiModalOutput,
+    image: &Tensor,
     image_labels: &Tensor,
+    audio: &Tensor,
     audio_labels: &Tensor,
 ) -> Result<(Tensor, Tensor)> {
-    let (ie, ae) = both(&out.image_embeddings, &out.audio_embeddings, "embeddings")?;
-    let emb = Tensor::cat(&[ie, ae], 0)?;
+    let rows = Tensor::cat(&[image, audio], 0)?; // (2B, D)
     let labels = Tensor::cat(
         &[
-            image_labels
-                .flatten_all()?
-                .to_dtype(candle_core::DType::U32)?,
-            audio_labels
-                .flatten_all()?
-                .to_dtype(candle_core::DType::U32)?,
+            image_labels.flatten_all()?.to_dtype(DType::U32)?,
+            audio_labels.flatten_all()?.to_dtype(DType::U32)?,
         ],
         0,
-    )?;
-    Ok((emb, labels))
+    )?; // (2B,)
+    Ok((rows, labels))
 }
 
 /// The tutorial's `MultiModalTripletLoss`: [`TripletLoss`] over image embeddings and audio
@@ -53,14 +35,10 @@ fn joined(
 /// # fn main() -> multimodal_search::Result<()> {
 /// use multimodal_search::candle_core::{Device, Tensor};
 /// use multimodal_search::loss::MultiModalTripletLoss;
-/// use multimodal_search::model::MultiModalOutput;
-/// let out = MultiModalOutput {
-///     image_embeddings: Some(Tensor::new(&[[1.0f32, 0.0], [0.0, 1.0]], &Device::Cpu)?),
-///     audio_embeddings: Some(Tensor::new(&[[0.8f32, 0.6], [0.6, 0.8]], &Device::Cpu)?),
-///     ..Default::default()
-/// };
+/// let image = Tensor::new(&[[1.0f32, 0.0], [0.0, 1.0]], &Device::Cpu)?;
+/// let audio = Tensor::new(&[[0.8f32, 0.6], [0.6, 0.8]], &Device::Cpu)?;
 /// let labels = Tensor::new(&[0u32, 1], &Device::Cpu)?;
-/// let loss = MultiModalTripletLoss::default().forward(&out, &labels, &labels)?;
+/// let loss = MultiModalTripletLoss::default().forward(&image, &labels, &audio, &labels)?;
 /// assert!(loss.to_scalar::<f32>()? >= 0.0);
 /// # Ok(()) }
 /// ```
@@ -71,14 +49,20 @@ pub struct MultiModalTripletLoss {
 }
 
 impl MultiModalTripletLoss {
-    /// The loss of one batch.
+    /// `TripletLoss(cat(image_embeddings, audio_embeddings), cat(image_labels, audio_labels))`.
     pub fn forward(
         &self,
-        out: &MultiModalOutput,
+        image_embeddings: &Tensor,
         image_labels: &Tensor,
+        audio_embeddings: &Tensor,
         audio_labels: &Tensor,
     ) -> Result<Tensor> {
-        let (emb, labels) = joined(out, image_labels, audio_labels)?;
+        let (emb, labels) = joined(
+            image_embeddings,
+            image_labels,
+            audio_embeddings,
+            audio_labels,
+        )?;
         self.triplet.forward(&emb, &labels)
     }
 }
@@ -92,8 +76,16 @@ impl MultiModalTripletLoss {
 ///
 /// # Example
 /// ```
-/// let loss = multimodal_search::loss::MultiModalTripletEntropyLoss::default();
+/// # fn main() -> multimodal_search::Result<()> {
+/// use multimodal_search::candle_core::{Device, Tensor};
+/// use multimodal_search::loss::MultiModalTripletEntropyLoss;
+/// let loss = MultiModalTripletEntropyLoss::default();
 /// assert_eq!((loss.cel_weight, loss.te_weight), (1.0, 1.0));
+/// let emb = Tensor::new(&[[1.0f32, 0.0], [0.0, 1.0]], &Device::Cpu)?;
+/// let labels = Tensor::new(&[0u32, 1], &Device::Cpu)?;
+/// let value = loss.forward((&emb, &emb, &labels), (&emb, &emb, &labels))?;
+/// assert!(value.to_scalar::<f32>()? > 0.0);
+/// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
 pub struct MultiModalTripletEntropyLoss {
@@ -119,16 +111,15 @@ impl Default for MultiModalTripletEntropyLoss {
 }
 
 impl MultiModalTripletEntropyLoss {
-    /// The loss of one batch.
+    /// The loss of one batch, each modality given as `(logits, embeddings, labels)`.
     pub fn forward(
         &self,
-        out: &MultiModalOutput,
-        image_labels: &Tensor,
-        audio_labels: &Tensor,
+        image: (&Tensor, &Tensor, &Tensor),
+        audio: (&Tensor, &Tensor, &Tensor),
     ) -> Result<Tensor> {
-        let (emb, labels) = joined(out, image_labels, audio_labels)?;
-        let (il, al) = both(&out.image_logits, &out.audio_logits, "logits")?;
-        let logits = Tensor::cat(&[il, al], 0)?;
+        let ((il, ie, ilab), (al, ae, alab)) = (image, audio);
+        let (emb, labels) = joined(ie, ilab, ae, alab)?; // (2B, D), (2B,)
+        let logits = Tensor::cat(&[il, al], 0)?; //          (2B, 10)
         let ce = cross_entropy(&logits, &labels, self.class_weights.as_ref())?;
         let te = self.triplet.forward(&emb, &labels)?;
         Ok(((ce * self.cel_weight as f64)? + (te * self.te_weight as f64)?)?)

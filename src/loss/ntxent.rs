@@ -2,9 +2,10 @@
 
 use candle_core::{D, DType, Tensor};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::loss::batch::{check_batch, check_finite};
 use crate::loss::cross_entropy::cross_entropy;
-use crate::loss::distance::{Distance, check_batch, check_finite};
+use crate::ops::PairwiseDistance;
 
 /// PML's `NTXentLoss` with cosine similarity: for every positive pair `(a, p)` (same label,
 /// `a != p`), `-log(exp(s_ap / t) / (exp(s_ap / t) + sum_n exp(s_an / t)))` over the negatives `n`
@@ -48,14 +49,12 @@ impl NTXentLoss {
     pub fn forward(&self, embeddings: &Tensor, labels: &Tensor) -> Result<Tensor> {
         let labels = check_batch(embeddings, labels)?;
         if self.temperature.is_nan() || self.temperature <= 0.0 {
-            return Err(Error::InvalidArgument(format!(
-                "temperature must be > 0, got {}",
-                self.temperature
-            )));
+            crate::bail!("temperature must be > 0, got {}", self.temperature);
         }
         let n = labels.len();
         let dev = embeddings.device();
-        let s = (Distance::Cosine.matrix(embeddings, embeddings)? / self.temperature as f64)?;
+        let s =
+            (PairwiseDistance::Cosine.matrix(embeddings, embeddings)? / self.temperature as f64)?;
         let (mut anchors, mut positives) = (Vec::new(), Vec::new());
         let mut neg_mask = vec![0u8; n * n];
         for a in 0..n {
@@ -122,22 +121,19 @@ impl ClipLoss {
     /// The loss of one batch of matched pairs.
     pub fn forward(&self, image: &Tensor, audio: &Tensor) -> Result<Tensor> {
         if image.rank() != 2 || image.dims() != audio.dims() || image.dim(0)? == 0 {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "CLIP loss needs two non-empty (B, D) batches of one shape, got {:?} and {:?}",
                 image.dims(),
                 audio.dims()
-            )));
+            );
         }
         if self.temperature.is_nan() || self.temperature <= 0.0 {
-            return Err(Error::InvalidArgument(format!(
-                "temperature must be > 0, got {}",
-                self.temperature
-            )));
+            crate::bail!("temperature must be > 0, got {}", self.temperature);
         }
         check_finite(image, "image embeddings")?;
         check_finite(audio, "audio embeddings")?;
         let b = image.dim(0)?;
-        let logits = (Distance::Cosine.matrix(image, audio)? / self.temperature as f64)?;
+        let logits = (PairwiseDistance::Cosine.matrix(image, audio)? / self.temperature as f64)?;
         let targets = Tensor::arange(0u32, b as u32, image.device())?.to_dtype(DType::U32)?;
         let i2a = cross_entropy(&logits, &targets, None)?;
         let a2i = cross_entropy(&logits.t()?.contiguous()?, &targets, None)?;

@@ -2,23 +2,21 @@
 
 use candle_core::{DType, Tensor};
 
-use crate::error::{Error, Result};
-use crate::loss::distance::{check_finite, safe_sqrt};
+use crate::error::Result;
+use crate::loss::batch::check_finite;
+use crate::ops::safe_sqrt;
 
 fn check_pairs(x1: &Tensor, x2: &Tensor, y: &Tensor) -> Result<usize> {
     if x1.rank() != 2 || x1.dims() != x2.dims() || x1.dim(0)? == 0 {
-        return Err(Error::InvalidArgument(format!(
+        crate::bail!(
             "pair losses need two non-empty (N, D) batches of one shape, got {:?} and {:?}",
             x1.dims(),
             x2.dims()
-        )));
+        );
     }
     let n = x1.dim(0)?;
     if y.elem_count() != n {
-        return Err(Error::InvalidArgument(format!(
-            "{n} pairs but {} targets",
-            y.elem_count()
-        )));
+        crate::bail!("{n} pairs but {} targets", y.elem_count());
     }
     check_finite(x1, "first embeddings")?;
     check_finite(x2, "second embeddings")?;
@@ -103,9 +101,7 @@ impl CosineEmbeddingLoss {
         let y = y.flatten_all()?.to_dtype(DType::F32)?;
         let yv = y.to_vec1::<f32>()?;
         if let Some(bad) = yv.iter().find(|v| **v != 1.0 && **v != -1.0) {
-            return Err(Error::InvalidArgument(format!(
-                "CosineEmbeddingLoss targets must be 1 or -1, found {bad}"
-            )));
+            crate::bail!("CosineEmbeddingLoss targets must be 1 or -1, found {bad}");
         }
         // As PyTorch: cos = <x1, x2> / sqrt((|x1|^2 + 1e-12) (|x2|^2 + 1e-12)).
         let dot = (x1 * x2)?.sum(1)?;

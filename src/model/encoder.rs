@@ -2,14 +2,13 @@
 //! class logits and an L2-normalized embedding.
 
 use candle_core::{Device, Module, Tensor};
-use candle_nn::{Linear, VarBuilder, VarMap};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
+use candle_nn::{Conv2d, Linear, VarBuilder, VarMap};
 
 use crate::error::{Error, Result};
-use crate::loss::l2_normalize;
-use crate::model::conv::Conv2d;
-use crate::model::init::{ParamSpec, init_pytorch_default};
+use crate::kernels::{self, Kernels};
+use crate::model::embed::Embed;
+use crate::model::params::ParamStore;
+use crate::ops::l2_normalize;
 
 /// The encoder's sizes; `Default` is the MNIST encoder with 128-dimensional embeddings.
 ///
@@ -17,6 +16,7 @@ use crate::model::init::{ParamSpec, init_pytorch_default};
 /// ```
 /// use multimodal_search::model::EncoderConfig;
 /// assert_eq!(EncoderConfig::mnist(128).fc1_size, 256);
+/// assert_eq!(EncoderConfig::mnist(128).num_params().unwrap(), 463_766);
 /// assert_eq!(EncoderConfig::spectrogram(128).fc1_size, 2704);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -48,35 +48,21 @@ impl EncoderConfig {
         }
     }
 
-    /// Every parameter, named as PyTorch's `state_dict` names it, under `prefix` (may be empty).
-    pub fn param_specs(&self, prefix: &str) -> Vec<ParamSpec> {
-        let p = |name: &str| {
-            if prefix.is_empty() {
-                name.to_string()
-            } else {
-                format!("{prefix}.{name}")
-            }
-        };
-        let emb = self.embedding_size;
-        [
-            ParamSpec::layer(&p("conv1"), &[6, 1, 5, 5], 25),
-            ParamSpec::layer(&p("conv2"), &[16, 6, 5, 5], 150),
-            ParamSpec::layer(&p("fc1"), &[512, self.fc1_size], self.fc1_size),
-            ParamSpec::layer(&p("fc2"), &[512, 512], 512),
-            ParamSpec::layer(&p("encoding_layer"), &[emb, 512], 512),
-            ParamSpec::layer(&p("output_layer"), &[self.num_classes, emb], emb),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
+    /// Every parameter's name (as PyTorch's `state_dict` names it) and shape, in order, read off
+    /// an encoder built from this config.
+    pub fn parameters(&self) -> Result<Vec<(String, Vec<usize>)>> {
+        let store = ParamStore::seeded(0);
+        Encoder::new(self.clone(), store.var_builder(&Device::Cpu))?;
+        store.parameters()
     }
 
     /// Number of scalar parameters (463,766 for MNIST with emb 128; 1,717,142 for spectrograms).
-    pub fn num_params(&self) -> usize {
-        self.param_specs("")
+    pub fn num_params(&self) -> Result<usize> {
+        let params = self.parameters()?;
+        Ok(params
             .iter()
-            .map(|s| s.shape.iter().product::<usize>())
-            .sum()
+            .map(|(_, s)| s.iter().product::<usize>())
+            .sum())
     }
 }
 
@@ -123,13 +109,15 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    /// Builds the layers from `vb` (`vb.pp("conv1")`, ...). Variables already in the `VarMap`
-    /// behind `vb` are used as they are; missing ones get candle's default initialization.
+    /// Builds the layers from `vb` (`vb.pp("conv1")`, ...): these constructors are the only place
+    /// where the encoder's parameter names and shapes are written. With a `VarBuilder` over a
+    /// `VarMap`, variables already there are used as they are and missing ones get candle's
+    /// default initialization; over a [`ParamStore`] they are drawn as PyTorch would.
     pub fn new(config: EncoderConfig, vb: VarBuilder) -> Result<Self> {
         let device = vb.device().clone();
         Ok(Encoder {
-            conv1: Conv2d::new(1, 6, 5, vb.pp("conv1"))?,
-            conv2: Conv2d::new(6, 16, 5, vb.pp("conv2"))?,
+            conv1: candle_nn::conv2d(1, 6, 5, Default::default(), vb.pp("conv1"))?,
+            conv2: candle_nn::conv2d(6, 16, 5, Default::default(), vb.pp("conv2"))?,
             fc1: candle_nn::linear(config.fc1_size, 512, vb.pp("fc1"))?,
             fc2: candle_nn::linear(512, 512, vb.pp("fc2"))?,
             encoding_layer: candle_nn::linear(512, config.embedding_size, vb.pp("encoding_layer"))?,
@@ -146,15 +134,9 @@ impl Encoder {
     /// A new encoder initialized as PyTorch would be, from `seed`, with its own `VarMap`
     /// (train it through the `VarMap`'s variables; save it with `VarMap::save`).
     pub fn seeded(config: EncoderConfig, seed: u64, device: &Device) -> Result<(Self, VarMap)> {
-        let varmap = VarMap::new();
-        init_pytorch_default(
-            &varmap,
-            &config.param_specs(""),
-            &mut StdRng::seed_from_u64(seed),
-            device,
-        )?;
-        let vb = VarBuilder::from_varmap(&varmap, candle_core::DType::F32, device);
-        Ok((Self::new(config, vb)?, varmap))
+        let store = ParamStore::seeded(seed);
+        let encoder = Self::new(config, store.var_builder(device))?;
+        Ok((encoder, store.varmap()))
     }
 
     /// The device its weights live on.
@@ -167,36 +149,83 @@ impl Encoder {
         &self.config
     }
 
-    /// The unnormalized encoding, `(B, embedding_size)`.
+    /// The unnormalized encoding, `(B, embedding_size)`: the LeNet, one layer a line.
     pub fn encode(&self, x: &Tensor) -> Result<Tensor> {
-        if x.rank() != 4 || x.dim(1)? != 1 {
-            return Err(Error::InvalidArgument(format!(
-                "Encoder input must be (B, 1, H, W), got {:?}",
-                x.dims()
-            )));
-        }
-        let h = self.conv1.forward_block(x)?;
-        let h = self.conv2.forward_block(&h)?;
-        let h = h.flatten_from(1)?;
-        let features = h.dim(1)?;
-        if features != self.config.fc1_size {
-            return Err(Error::InvalidArgument(format!(
-                "Encoder input {:?} gives {features} features after the conv blocks, but fc1 expects fc1_size = {} \
-                 (256 is for 1x28x28 images, 2704 for 1x64x64 spectrograms)",
-                x.dims(),
-                self.config.fc1_size
-            )));
-        }
-        let h = self.fc1.forward(&h)?.relu()?;
-        let h = self.fc2.forward(&h)?.relu()?;
-        Ok(self.encoding_layer.forward(&h)?)
+        // (B, 1, 28, 28) for MNIST, (B, 1, 64, 64) for spectrograms; shapes below are MNIST's.
+        self.check_input(x)?;
+        let h = conv_block(&self.conv1, x)?; //   conv 5x5 -> ReLU -> pool 2: (B, 6, 12, 12)
+        let h = conv_block(&self.conv2, &h)?; //  conv 5x5 -> ReLU -> pool 2: (B, 16, 4, 4)
+        let h = h.flatten_from(1)?; //                                       (B, 256 = fc1_size)
+        self.check_features(x, &h)?;
+        let h = self.fc1.forward(&h)?.relu()?; //                            (B, 512)
+        let h = self.fc2.forward(&h)?.relu()?; //                            (B, 512)
+        Ok(self.encoding_layer.forward(&h)?) //                              (B, embedding_size)
     }
 
     /// `(logits, embedding)`: logits from the unnormalized encoding, the embedding L2-normalized.
     pub fn forward(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
-        let encoded = self.encode(x)?;
-        let logits = self.output_layer.forward(&encoded)?;
-        Ok((logits, l2_normalize(&encoded)?))
+        let encoded = self.encode(x)?; //                    (B, embedding_size)
+        let logits = self.output_layer.forward(&encoded)?; // (B, 10)
+        Ok((logits, l2_normalize(&encoded)?)) //             (B, 10), (B, embedding_size)
+    }
+
+    fn check_input(&self, x: &Tensor) -> Result<()> {
+        if x.rank() != 4 || x.dim(1)? != 1 {
+            return Err(Error::Shape {
+                what: "Encoder input".into(),
+                expected: "(B, 1, H, W)".into(),
+                found: x.dims().to_vec(),
+            });
+        }
+        Ok(())
+    }
+
+    fn check_features(&self, x: &Tensor, h: &Tensor) -> Result<()> {
+        let features = h.dim(1)?;
+        if features != self.config.fc1_size {
+            crate::bail!(
+                "Encoder input {:?} gives {features} features after the conv blocks, but fc1 expects fc1_size = {} \
+                 (256 is for 1x28x28 images, 2704 for 1x64x64 spectrograms)",
+                x.dims(),
+                self.config.fc1_size
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The LeNet block `avg_pool2d(relu(conv(x)), 2)`: the plain candle ops below, or the same
+/// block fused into one op on the CPU (`src/kernels/conv.rs`), as [`Kernels`] chooses.
+///
+/// # Shapes
+/// `(B, C, H, W)` f32 -> `(B, O, (H-k+1)/2, (W-k+1)/2)` f32 for a `k x k` conv with `O` outputs.
+///
+/// # Example
+/// ```
+/// # fn main() -> multimodal_search::Result<()> {
+/// use multimodal_search::candle_core::{DType, Device, Tensor};
+/// use multimodal_search::candle_nn::{VarBuilder, VarMap};
+/// let vm = VarMap::new();
+/// let vb = VarBuilder::from_varmap(&vm, DType::F32, &Device::Cpu);
+/// let conv = multimodal_search::candle_nn::conv2d(1, 6, 5, Default::default(), vb)?;
+/// let x = Tensor::zeros((2, 1, 28, 28), DType::F32, &Device::Cpu)?;
+/// assert_eq!(multimodal_search::model::conv_block(&conv, &x)?.dims(), &[2, 6, 12, 12]);
+/// # Ok(()) }
+/// ```
+pub fn conv_block(conv: &Conv2d, x: &Tensor) -> Result<Tensor> {
+    Ok(match Kernels::active(x.device()) {
+        Kernels::Fast => kernels::conv::conv_relu_pool(x, conv)?,
+        _ => conv.forward(x)?.relu()?.avg_pool2d(2)?,
+    })
+}
+
+impl Embed for Encoder {
+    fn embed(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(self.forward(x)?.1)
+    }
+
+    fn device(&self) -> &Device {
+        &self.device
     }
 }
 

@@ -32,11 +32,11 @@ fn one(x: &Tensor) -> Result<Tensor> {
 /// # fn main() -> multimodal_search::Result<()> {
 /// use multimodal_search::candle_core::{DType, Device, Tensor};
 /// use multimodal_search::model::AudioImageEncoder;
-/// use multimodal_search::search::{EmbeddingIndex, Metric, perform_image_search};
+/// use multimodal_search::search::{EmbeddingIndex, SearchMetric, perform_image_search};
 /// let (model, _) = AudioImageEncoder::seeded(16, 1, &Device::Cpu)?;
 /// let spectrograms = Tensor::randn(0f32, 1.0, (8, 1, 64, 64), &Device::Cpu)?;
-/// let emb = model.forward(None, Some(&spectrograms))?.audio_embeddings.unwrap();
-/// let index = EmbeddingIndex::from_matrix(&emb, vec![0; 8], (0..8).map(|i| format!("{i}.wav")).collect(), Metric::Cosine)?;
+/// let (_, emb) = model.embed_audio(&spectrograms)?;
+/// let index = EmbeddingIndex::from_matrix(&emb, vec![0; 8], (0..8).map(|i| format!("{i}.wav")).collect(), SearchMetric::Cosine)?;
 /// let image = Tensor::zeros((1, 28, 28), DType::F32, &Device::Cpu)?;
 /// let (closest, farthest) = perform_image_search(&image, &index, &model)?;
 /// assert!(closest[0].score >= closest[4].score && farthest[0].score <= farthest[4].score);
@@ -47,11 +47,7 @@ pub fn perform_image_search(
     audio_index: &EmbeddingIndex,
     model: &AudioImageEncoder,
 ) -> Result<(Vec<Hit>, Vec<Hit>)> {
-    let out = model.forward(Some(&one(image)?), None)?;
-    // `forward` with `Some(image)` always fills `image_embeddings` (see `AudioImageEncoder::run`).
-    let q = out
-        .image_embeddings
-        .expect("forward with an image returns image embeddings");
+    let (_, q) = model.embed_images(&one(image)?)?; // (1, D)
     Ok((
         audio_index.search(&q, SHOWN)?,
         audio_index.farthest(&q, SHOWN)?,
@@ -73,11 +69,11 @@ pub fn perform_image_search(
 /// # fn main() -> multimodal_search::Result<()> {
 /// use multimodal_search::candle_core::{DType, Device, Tensor};
 /// use multimodal_search::model::AudioImageEncoder;
-/// use multimodal_search::search::{EmbeddingIndex, Metric, perform_audio_search};
+/// use multimodal_search::search::{EmbeddingIndex, SearchMetric, perform_audio_search};
 /// let (model, _) = AudioImageEncoder::seeded(16, 1, &Device::Cpu)?;
 /// let images = Tensor::randn(0f32, 1.0, (8, 1, 28, 28), &Device::Cpu)?;
-/// let emb = model.forward(Some(&images), None)?.image_embeddings.unwrap();
-/// let index = EmbeddingIndex::from_matrix(&emb, vec![0; 8], (0..8).map(|i| i.to_string()).collect(), Metric::Cosine)?;
+/// let (_, emb) = model.embed_images(&images)?;
+/// let index = EmbeddingIndex::from_matrix(&emb, vec![0; 8], (0..8).map(|i| i.to_string()).collect(), SearchMetric::Cosine)?;
 /// let (closest, _) = perform_audio_search(&Tensor::zeros((1, 64, 64), DType::F32, &Device::Cpu)?, &index, &model)?;
 /// assert_eq!(closest.len(), 5);
 /// # Ok(()) }
@@ -87,11 +83,7 @@ pub fn perform_audio_search(
     image_index: &EmbeddingIndex,
     model: &AudioImageEncoder,
 ) -> Result<(Vec<Hit>, Vec<Hit>)> {
-    let out = model.forward(None, Some(&one(spectrogram)?))?;
-    // `forward` with `Some(audio)` always fills `audio_embeddings` (see `AudioImageEncoder::run`).
-    let q = out
-        .audio_embeddings
-        .expect("forward with audio returns audio embeddings");
+    let (_, q) = model.embed_audio(&one(spectrogram)?)?; // (1, D)
     Ok((
         image_index.search(&q, SHOWN)?,
         image_index.farthest(&q, SHOWN)?,

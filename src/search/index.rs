@@ -7,8 +7,9 @@ use rayon::prelude::*;
 
 use crate::data::LabeledSet;
 use crate::error::{Error, Result};
-use crate::loss::l2_normalize;
-use crate::search::metric::Metric;
+use crate::model::Embed;
+use crate::ops::l2_normalize;
+use crate::search::search_metric::SearchMetric;
 use crate::search::select::top_k;
 
 /// One search result.
@@ -22,7 +23,7 @@ pub struct Hit {
     pub label: u32,
     /// Similarity: higher is better.
     pub score: f32,
-    /// Distance: lower is better (see [`Metric`]).
+    /// Distance: lower is better (see [`SearchMetric`]).
     pub distance: f32,
 }
 
@@ -38,9 +39,9 @@ pub struct Hit {
 /// ```
 /// # fn main() -> multimodal_search::Result<()> {
 /// use multimodal_search::candle_core::{Device, Tensor};
-/// use multimodal_search::search::{EmbeddingIndex, Metric};
+/// use multimodal_search::search::{EmbeddingIndex, SearchMetric};
 /// let m = Tensor::new(&[[1.0f32, 0.0], [0.0, 1.0], [0.7, 0.7]], &Device::Cpu)?;
-/// let index = EmbeddingIndex::from_matrix(&m, vec![1, 2, 3], vec!["a".into(), "b".into(), "c".into()], Metric::Cosine)?;
+/// let index = EmbeddingIndex::from_matrix(&m, vec![1, 2, 3], vec!["a".into(), "b".into(), "c".into()], SearchMetric::Cosine)?;
 /// let hits = index.search(&Tensor::new(&[1.0f32, 0.1], &Device::Cpu)?, 2)?;
 /// assert_eq!((hits[0].id.as_str(), hits[1].id.as_str()), ("a", "c"));
 /// assert_eq!(index.farthest(&Tensor::new(&[1.0f32, 0.1], &Device::Cpu)?, 1)?[0].id, "b");
@@ -55,13 +56,13 @@ pub struct EmbeddingIndex {
     sq_norms: Vec<f32>,
     labels: Vec<u32>,
     ids: Vec<String>,
-    metric: Metric,
+    metric: SearchMetric,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Meta {
     format: String,
-    metric: Metric,
+    metric: SearchMetric,
     rows: usize,
     dim: usize,
     labels: Vec<u32>,
@@ -76,34 +77,29 @@ impl EmbeddingIndex {
         matrix: &Tensor,
         labels: Vec<u32>,
         ids: Vec<String>,
-        metric: Metric,
+        metric: SearchMetric,
     ) -> Result<Self> {
         if matrix.rank() != 2 {
-            return Err(Error::InvalidArgument(format!(
-                "an index needs an (N, D) matrix, got {:?}",
-                matrix.dims()
-            )));
+            crate::bail!("an index needs an (N, D) matrix, got {:?}", matrix.dims());
         }
         let (n, d) = matrix.dims2()?;
         if n == 0 || d == 0 {
-            return Err(Error::InvalidArgument(format!(
-                "an empty index ({n} rows of dimension {d}) cannot be searched"
-            )));
+            crate::bail!("an empty index ({n} rows of dimension {d}) cannot be searched");
         }
         if labels.len() != n || ids.len() != n {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "{n} embeddings but {} labels and {} ids",
                 labels.len(),
                 ids.len()
-            )));
+            );
         }
-        crate::loss::distance::check_finite(matrix, "embeddings")?;
+        crate::ops::check_finite(matrix, "embeddings")?;
         let matrix = matrix
             .to_dtype(DType::F32)?
             .to_device(&Device::Cpu)?
             .contiguous()?;
         let prepared = match metric {
-            Metric::Cosine => l2_normalize(&matrix)?,
+            SearchMetric::Cosine => l2_normalize(&matrix)?,
             _ => matrix.clone(),
         };
         let sq_norms = matrix.sqr()?.sum(1)?.to_vec1::<f32>()?;
@@ -122,13 +118,11 @@ impl EmbeddingIndex {
     pub fn build(
         set: &LabeledSet,
         batch_size: usize,
-        metric: Metric,
+        metric: SearchMetric,
         embed: impl Fn(&Tensor) -> Result<Tensor>,
     ) -> Result<Self> {
         if batch_size == 0 {
-            return Err(Error::InvalidArgument(
-                "batch size must be at least 1".into(),
-            ));
+            crate::bail!("batch size must be at least 1");
         }
         let mut parts = Vec::new();
         let mut start = 0;
@@ -139,22 +133,23 @@ impl EmbeddingIndex {
             start += len;
         }
         if parts.is_empty() {
-            return Err(Error::InvalidArgument("cannot index an empty set".into()));
+            crate::bail!("cannot index an empty set");
         }
         let matrix = Tensor::cat(&parts, 0)?;
         Self::from_matrix(&matrix, set.labels().to_vec(), set.ids().to_vec(), metric)
     }
 
-    /// Indexes `set` with an [`Encoder`](crate::model::Encoder)'s normalized embeddings.
+    /// Indexes `set` with the embeddings of `encoder` (an [`Encoder`](crate::model::Encoder),
+    /// or one side of a trained model).
     pub fn from_encoder(
-        encoder: &crate::model::Encoder,
+        encoder: &dyn Embed,
         set: &LabeledSet,
         batch_size: usize,
-        metric: Metric,
+        metric: SearchMetric,
     ) -> Result<Self> {
         let device = encoder.device().clone();
         Self::build(set, batch_size, metric, |x| {
-            Ok(encoder.forward(&x.to_device(&device)?)?.1)
+            encoder.embed(&x.to_device(&device)?)
         })
     }
 
@@ -173,8 +168,8 @@ impl EmbeddingIndex {
         self.matrix.dims()[1]
     }
 
-    /// The metric.
-    pub fn metric(&self) -> Metric {
+    /// How queries are compared with the rows (and what scores mean).
+    pub fn metric(&self) -> SearchMetric {
         self.metric
     }
 
@@ -183,12 +178,12 @@ impl EmbeddingIndex {
         &self.matrix
     }
 
-    /// The labels.
+    /// Each row's digit, in row order.
     pub fn labels(&self) -> &[u32] {
         &self.labels
     }
 
-    /// The ids.
+    /// Each row's identifier (an MNIST index or an FSDD file name), in row order.
     pub fn ids(&self) -> &[String] {
         &self.ids
     }
@@ -199,20 +194,17 @@ impl EmbeddingIndex {
             1 => q.unsqueeze(0)?,
             2 => q,
             _ => {
-                return Err(Error::InvalidArgument(format!(
-                    "queries must be (D,) or (Q, D), got {:?}",
-                    q.dims()
-                )));
+                crate::bail!("queries must be (D,) or (Q, D), got {:?}", q.dims());
             }
         };
         if q.dim(1)? != self.dim() {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "query dimension {} does not match the index dimension {}",
                 q.dim(1)?,
                 self.dim()
-            )));
+            );
         }
-        crate::loss::distance::check_finite(&q, "queries")?;
+        crate::ops::check_finite(&q, "queries")?;
         Ok(q.contiguous()?)
     }
 
@@ -221,12 +213,12 @@ impl EmbeddingIndex {
         let q = self.queries(queries)?;
         let n = self.len();
         match self.metric {
-            Metric::Dot => Ok(q.matmul(&self.prepared.t()?)?.flatten_all()?.to_vec1()?),
-            Metric::Cosine => {
+            SearchMetric::Dot => Ok(q.matmul(&self.prepared.t()?)?.flatten_all()?.to_vec1()?),
+            SearchMetric::Cosine => {
                 let qn = l2_normalize(&q)?;
                 Ok(qn.matmul(&self.prepared.t()?)?.flatten_all()?.to_vec1()?)
             }
-            Metric::Euclidean => {
+            SearchMetric::Euclidean => {
                 let q2 = q.sqr()?.sum(1)?.to_vec1::<f32>()?;
                 let mut s: Vec<f32> = q.matmul(&self.prepared.t()?)?.flatten_all()?.to_vec1()?;
                 s.par_chunks_mut(n).zip(&q2).for_each(|(row, qq)| {
@@ -236,7 +228,7 @@ impl EmbeddingIndex {
                 });
                 Ok(s)
             }
-            Metric::Manhattan => {
+            SearchMetric::Manhattan => {
                 let qv = q.flatten_all()?.to_vec1::<f32>()?;
                 let xv = self.matrix.flatten_all()?.to_vec1::<f32>()?;
                 let d = self.dim();
@@ -278,7 +270,15 @@ impl EmbeddingIndex {
 
     /// The `k` nearest rows to one query, best first; ties go to the lower row.
     pub fn search(&self, query: &Tensor, k: usize) -> Result<Vec<Hit>> {
-        Ok(self.search_batch(query, k)?.pop().unwrap_or_default())
+        let mut results = self.search_batch(query, k)?;
+        match (results.pop(), results.is_empty()) {
+            (Some(hits), true) => Ok(hits),
+            _ => Err(Error::Shape {
+                what: "search query".into(),
+                expected: "one row (D) or (1, D)".into(),
+                found: query.dims().to_vec(),
+            }),
+        }
     }
 
     /// The `k` farthest rows from one query, farthest first.
@@ -306,8 +306,10 @@ impl EmbeddingIndex {
         )?;
         let dest = dir.join("embeddings.safetensors");
         std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))?;
-        let json = serde_json::to_vec_pretty(&meta)
-            .map_err(|e| Error::InvalidArgument(format!("index metadata: {e}")))?;
+        let json = serde_json::to_vec_pretty(&meta).map_err(|source| Error::Serialization {
+            what: "the index metadata".into(),
+            source,
+        })?;
         let tmp = dir.join(".index.json.tmp");
         std::fs::write(&tmp, json).map_err(|e| Error::io(&tmp, e))?;
         let dest = dir.join("index.json");
@@ -316,7 +318,7 @@ impl EmbeddingIndex {
 
     /// Reads what [`Self::save`] wrote, checking the format, the shape against the metadata,
     /// and the metric against `expected_metric` when one is given.
-    pub fn load(dir: &Path, expected_metric: Option<Metric>) -> Result<Self> {
+    pub fn load(dir: &Path, expected_metric: Option<SearchMetric>) -> Result<Self> {
         let meta_path = dir.join("index.json");
         let text = std::fs::read(&meta_path).map_err(|e| Error::io(&meta_path, e))?;
         let meta: Meta = serde_json::from_slice(&text).map_err(|e| {

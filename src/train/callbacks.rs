@@ -1,39 +1,16 @@
-//! Callbacks the trainer calls after each epoch: early stopping, a checkpoint per epoch, and the
-//! tutorial's per-epoch PCA scatter of validation embeddings (its `validation_epoch_end`).
+//! Callbacks the trainer calls after each epoch: early stopping and a checkpoint per epoch (the
+//! tutorial's per-epoch PCA scatter is [`viz::EmbeddingPlots`](crate::viz::EmbeddingPlots)).
 
 use std::path::PathBuf;
 
 use candle_nn::VarMap;
 
+use crate::data::TutorialData;
 use crate::error::Result;
+use crate::model::TutorialModel;
 use crate::train::config::TrainConfig;
 use crate::train::history::{EpochRecord, History};
-use crate::train::model::TutorialModel;
-use crate::viz::{EmbeddingScatter, Modality, SvgChart};
-
-/// Whether training goes on after a callback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Control {
-    /// Keep training.
-    Continue,
-    /// Stop after this epoch.
-    Stop,
-}
-
-/// Embeddings of (a prefix of) the unique validation items, computed once per epoch for the
-/// callbacks that ask for them.
-///
-/// # Shapes
-/// Row-major `n x dim` f32 per modality, with `n` u32 labels.
-#[derive(Debug, Clone, Default)]
-pub struct ValidationEmbeddings {
-    /// Embedding width.
-    pub dim: usize,
-    /// Image embeddings and labels, when the model embeds images.
-    pub image: Option<(Vec<f32>, Vec<u32>)>,
-    /// Audio embeddings and labels, when the model embeds audio.
-    pub audio: Option<(Vec<f32>, Vec<u32>)>,
-}
+pub use crate::train::hooks::Control;
 
 /// What a callback sees at the end of an epoch.
 pub struct EpochEnd<'a> {
@@ -49,8 +26,8 @@ pub struct EpochEnd<'a> {
     pub model: &'a TutorialModel,
     /// Its weights.
     pub varmap: &'a VarMap,
-    /// Validation embeddings, if a callback asked for them.
-    pub embeddings: Option<&'a ValidationEmbeddings>,
+    /// The data it trains on (its validation sets are what the tutorial's plots embed).
+    pub data: &'a TutorialData,
 }
 
 /// Something to do after every epoch.
@@ -67,10 +44,6 @@ pub struct EpochEnd<'a> {
 /// }
 /// ```
 pub trait Callback {
-    /// How many unique validation items per modality this callback wants embedded (None: none).
-    fn embedding_points(&self) -> Option<usize> {
-        None
-    }
     /// Called after the epoch's validation.
     fn on_epoch_end(&mut self, end: &EpochEnd) -> Result<Control>;
 }
@@ -158,66 +131,6 @@ impl Callback for CheckpointEachEpoch {
             end.varmap,
             end.history,
         )?;
-        Ok(Control::Continue)
-    }
-}
-
-/// The tutorial's per-epoch scatter: validation embeddings projected to 2-D with PCA, coloured
-/// by digit (circles for images, triangles for audio), kept as charts and optionally saved as
-/// `pca_epoch_{n}.svg`.
-///
-/// # Example
-/// ```
-/// let plots = multimodal_search::train::EmbeddingPlots::new(None);
-/// assert!(plots.charts.is_empty());
-/// ```
-#[derive(Debug, Clone)]
-pub struct EmbeddingPlots {
-    /// Where to save the SVGs (None: keep them in memory only).
-    pub dir: Option<PathBuf>,
-    /// Unique validation items per modality to plot (the first ones of each set).
-    pub max_points: usize,
-    /// One chart per epoch.
-    pub charts: Vec<SvgChart>,
-}
-
-impl EmbeddingPlots {
-    /// Plots of up to 1,000 items per modality (all 300 validation recordings).
-    pub fn new(dir: Option<PathBuf>) -> Self {
-        EmbeddingPlots {
-            dir,
-            max_points: 1000,
-            charts: Vec::new(),
-        }
-    }
-}
-
-impl Callback for EmbeddingPlots {
-    fn embedding_points(&self) -> Option<usize> {
-        Some(self.max_points)
-    }
-
-    fn on_epoch_end(&mut self, end: &EpochEnd) -> Result<Control> {
-        let Some(emb) = end.embeddings else {
-            return Ok(Control::Continue);
-        };
-        let mut groups: Vec<(Modality, &[f32], &[u32])> = Vec::new();
-        if let Some((rows, labels)) = &emb.image {
-            groups.push((Modality::Image, rows, labels));
-        }
-        if let Some((rows, labels)) = &emb.audio {
-            groups.push((Modality::Audio, rows, labels));
-        }
-        let title = format!(
-            "{} — validation embeddings after epoch {} (PCA)",
-            end.config.model.name(),
-            end.epoch + 1
-        );
-        let chart = EmbeddingScatter::fit(&title, &groups, emb.dim)?.chart()?;
-        if let Some(dir) = &self.dir {
-            chart.save(dir.join(format!("pca_epoch_{}.svg", end.epoch + 1)))?;
-        }
-        self.charts.push(chart);
         Ok(Control::Continue)
     }
 }

@@ -5,14 +5,14 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use candle_core::{DType, Device, Tensor, Var};
-use candle_nn::VarMap;
+use candle_core::{Device, Tensor, Var};
+use candle_nn::{VarBuilder, VarMap};
 
 use crate::error::{Error, Result};
+use crate::fs::{persist_readable, write_atomic};
+use crate::model::{BuildHead, ModelKind, ParamStore, TutorialModel};
 use crate::train::config::TrainConfig;
 use crate::train::history::History;
-use crate::train::model::TutorialModel;
-use crate::viz::svg::{persist_readable, write_atomic};
 
 /// File name of the weights inside a checkpoint folder.
 pub const WEIGHTS_FILE: &str = "model.safetensors";
@@ -44,7 +44,7 @@ pub struct TrainedModel {
     pub config: TrainConfig,
     /// The model, reading its weights from `varmap`.
     pub model: TutorialModel,
-    /// The weights.
+    /// The weights, as trainable variables named as PyTorch's `state_dict` names them.
     pub varmap: VarMap,
     /// What training logged (empty for an untrained model).
     pub history: History,
@@ -62,16 +62,34 @@ impl std::fmt::Debug for TrainedModel {
 }
 
 impl TrainedModel {
-    /// A model initialized from `config.seed`, not trained (the "untrained weights" baseline).
+    /// A model initialized from `config.seed`, not trained (the "untrained weights" baseline);
+    /// with `config.projection`, MLP heads follow the multimodal model's encoders.
     pub fn untrained(config: TrainConfig, device: &Device) -> Result<Self> {
-        let (model, varmap) =
-            TutorialModel::seeded(config.model, config.embedding_size, config.seed, device)?;
-        Ok(TrainedModel {
+        let store = ParamStore::seeded(config.seed);
+        let model = build(&config, None, store.var_builder(device))?;
+        Ok(Self::from_parts(config, model, store.varmap()))
+    }
+
+    /// The multimodal model of `config` with heads of your own after its encoders, initialized
+    /// from `config.seed` (heads drawn after both encoders, so the encoders start as in
+    /// [`TrainedModel::untrained`]).
+    pub fn untrained_with(
+        config: TrainConfig,
+        device: &Device,
+        build_head: &BuildHead<'_>,
+    ) -> Result<Self> {
+        let store = ParamStore::seeded(config.seed);
+        let model = build(&config, Some(build_head), store.var_builder(device))?;
+        Ok(Self::from_parts(config, model, store.varmap()))
+    }
+
+    fn from_parts(config: TrainConfig, model: TutorialModel, varmap: VarMap) -> Self {
+        TrainedModel {
             config,
             model,
             varmap,
             history: History::default(),
-        })
+        }
     }
 
     /// Writes `model.safetensors`, `config.json` and `history.json` into `dir` (created if
@@ -83,6 +101,17 @@ impl TrainedModel {
     /// Reads a checkpoint folder onto `device`, checking that the weights hold exactly the
     /// parameters (names and shapes) of the model `config.json` describes.
     pub fn load(dir: &Path, device: &Device) -> Result<Self> {
+        Self::load_parts(dir, device, None)
+    }
+
+    /// Reads a checkpoint of a multimodal model trained with heads of your own
+    /// ([`TrainedModel::untrained_with`]): `build_head` makes them again, and their weights
+    /// are checked like the encoders'.
+    pub fn load_with(dir: &Path, device: &Device, build_head: &BuildHead<'_>) -> Result<Self> {
+        Self::load_parts(dir, device, Some(build_head))
+    }
+
+    fn load_parts(dir: &Path, device: &Device, build_head: Option<&BuildHead<'_>>) -> Result<Self> {
         let config_path = dir.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&config_path)
             .map_err(|e| checkpoint_err(&config_path, format!("cannot read the config: {e}")))?;
@@ -100,16 +129,25 @@ impl TrainedModel {
                 ),
             )
         })?;
-        check_params(&weights_path, &config, &tensors)?;
-        let varmap = VarMap::new();
-        {
-            let mut data = lock(&varmap, dir)?;
-            for (name, t) in tensors {
-                data.insert(name, Var::from_tensor(&t)?);
-            }
-        }
-        let model =
-            TutorialModel::from_varmap(config.model, config.embedding_size, &varmap, device)?;
+        // The layers ask for their parameters; the store hands out the checkpoint's tensors and
+        // notes every one that is missing, mis-shaped or left over.
+        let store = ParamStore::from_tensors(tensors);
+        let misfit = |reason: String| {
+            checkpoint_err(
+                &weights_path,
+                format!(
+                    "the weights do not fit the {} model with embedding size {} that config.json describes: {reason}",
+                    config.model.name(),
+                    config.embedding_size
+                ),
+            )
+        };
+        let model = build(&config, build_head, store.var_builder(device))
+            .map_err(|e| misfit(e.to_string()))?;
+        store.check().map_err(|e| match e {
+            Error::Parameters(reason) => misfit(reason),
+            other => other,
+        })?;
         let history_path = dir.join(HISTORY_FILE);
         let history = match std::fs::read_to_string(&history_path) {
             Ok(text) => serde_json::from_str(&text)
@@ -120,9 +158,25 @@ impl TrainedModel {
         Ok(TrainedModel {
             config,
             model,
-            varmap,
+            varmap: store.varmap(),
             history,
         })
+    }
+}
+
+/// The model `config` describes, with MLP heads from `config.projection` or the given ones.
+fn build(
+    config: &TrainConfig,
+    build_head: Option<&BuildHead<'_>>,
+    vb: VarBuilder,
+) -> Result<TutorialModel> {
+    match build_head {
+        None => TutorialModel::new(config.model, config.embedding_size, config.projection, vb),
+        Some(_) if config.model != ModelKind::MultiModal => Err(Error::InvalidConfig(format!(
+            "projection heads need the multimodal model, not {}",
+            config.model.name()
+        ))),
+        Some(f) => TutorialModel::with_heads(config.embedding_size, f, vb),
     }
 }
 
@@ -134,7 +188,7 @@ pub(crate) fn save_parts(
     history: &History,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let tensors: HashMap<String, Tensor> = lock(varmap, dir)?
+    let tensors: HashMap<String, Tensor> = lock(varmap)?
         .iter()
         .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
         .collect();
@@ -143,75 +197,18 @@ pub(crate) fn save_parts(
     candle_core::safetensors::save(&tensors, tmp.path())
         .map_err(|e| checkpoint_err(dir, format!("writing the weights failed: {e}")))?;
     persist_readable(tmp, &dir.join(WEIGHTS_FILE))?;
-    let config_json = serde_json::to_vec_pretty(config)
-        .map_err(|e| checkpoint_err(dir, format!("serializing the config failed: {e}")))?;
+    let config_json = serde_json::to_vec_pretty(config).map_err(|source| Error::Serialization {
+        what: format!("the config of {}", dir.display()),
+        source,
+    })?;
     write_atomic(&dir.join(CONFIG_FILE), &config_json)?;
-    let history_json = serde_json::to_vec_pretty(history)
-        .map_err(|e| checkpoint_err(dir, format!("serializing the history failed: {e}")))?;
+    let history_json =
+        serde_json::to_vec_pretty(history).map_err(|source| Error::Serialization {
+            what: format!("the history of {}", dir.display()),
+            source,
+        })?;
     write_atomic(&dir.join(HISTORY_FILE), &history_json)?;
     Ok(())
-}
-
-/// Compares the weights with the parameters `config` needs: every missing, unexpected or
-/// mis-shaped tensor is named in the error (up to five of each).
-fn check_params(
-    path: &Path,
-    config: &TrainConfig,
-    tensors: &HashMap<String, Tensor>,
-) -> Result<()> {
-    let specs = TutorialModel::param_specs(config.model, config.embedding_size);
-    let mut problems = Vec::new();
-    let mut missing = Vec::new();
-    for s in &specs {
-        match tensors.get(&s.name) {
-            None => missing.push(s.name.clone()),
-            Some(t) if t.dims() != s.shape.as_slice() => problems.push(format!(
-                "{}: expected shape {:?}, found {:?}",
-                s.name,
-                s.shape,
-                t.dims()
-            )),
-            Some(t) if t.dtype() != DType::F32 => problems.push(format!(
-                "{}: expected dtype f32, found {:?}",
-                s.name,
-                t.dtype()
-            )),
-            Some(_) => {}
-        }
-    }
-    let mut unexpected: Vec<&String> = tensors
-        .keys()
-        .filter(|k| !specs.iter().any(|s| &s.name == *k))
-        .collect();
-    unexpected.sort();
-    let list = |v: &[String]| {
-        let head: Vec<&str> = v.iter().take(5).map(|s| s.as_str()).collect();
-        let more = if v.len() > 5 {
-            format!(" and {} more", v.len() - 5)
-        } else {
-            String::new()
-        };
-        format!("{}{more}", head.join(", "))
-    };
-    if !missing.is_empty() {
-        problems.push(format!("missing {}", list(&missing)));
-    }
-    if !unexpected.is_empty() {
-        let u: Vec<String> = unexpected.into_iter().cloned().collect();
-        problems.push(format!("unexpected {}", list(&u)));
-    }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    Err(checkpoint_err(
-        path,
-        format!(
-            "the weights do not fit the {} model with embedding size {} that config.json describes: {}",
-            config.model.name(),
-            config.embedding_size,
-            problems.join("; ")
-        ),
-    ))
 }
 
 fn checkpoint_err(path: &Path, reason: String) -> Error {
@@ -221,14 +218,9 @@ fn checkpoint_err(path: &Path, reason: String) -> Error {
     }
 }
 
-fn lock<'a>(
-    varmap: &'a VarMap,
-    dir: &Path,
-) -> Result<std::sync::MutexGuard<'a, HashMap<String, Var>>> {
-    varmap.data().lock().map_err(|_| {
-        checkpoint_err(
-            dir,
-            "the weights' lock is poisoned (a thread panicked while holding it)".into(),
-        )
-    })
+fn lock(varmap: &VarMap) -> Result<std::sync::MutexGuard<'_, HashMap<String, Var>>> {
+    varmap
+        .data()
+        .lock()
+        .map_err(|_| Error::Poisoned("the weights' VarMap"))
 }

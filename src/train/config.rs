@@ -7,87 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-
-/// Which of the tutorial's three models a run trains.
-///
-/// # Example
-/// ```
-/// use multimodal_search::train::ModelKind;
-/// assert_eq!(ModelKind::parse("multimodal").unwrap(), ModelKind::MultiModal);
-/// assert_eq!(ModelKind::Audio.name(), "unimodal_audio");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum ModelKind {
-    /// The tutorial's `AudioEncoder` module: one spectrogram `Encoder` (fc1 2704).
-    Audio,
-    /// The tutorial's `ImageEncoder` module: one MNIST `Encoder` (fc1 256).
-    Image,
-    /// The tutorial's `AudioImageEncoder`: both encoders, trained together.
-    MultiModal,
-}
-
-impl ModelKind {
-    /// The folder and report name: `unimodal_audio`, `unimodal_image` or `multimodal`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ModelKind::Audio => "unimodal_audio",
-            ModelKind::Image => "unimodal_image",
-            ModelKind::MultiModal => "multimodal",
-        }
-    }
-
-    /// Reads `audio`, `image`, `multimodal` (or the folder names of [`ModelKind::name`]).
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "audio" | "unimodal_audio" | "speech" => Ok(ModelKind::Audio),
-            "image" | "unimodal_image" => Ok(ModelKind::Image),
-            "multimodal" | "audio_image" => Ok(ModelKind::MultiModal),
-            _ => Err(Error::InvalidArgument(format!(
-                "unknown model {s:?}: expected audio, image or multimodal"
-            ))),
-        }
-    }
-}
-
-/// The loss a run minimizes; the multimodal model applies it to both modalities joined
-/// (image rows first), as the tutorial's `MultiModal...` losses do.
-///
-/// | choice | unimodal | multimodal |
-/// |---|---|---|
-/// | `TripletLoss` | `TripletLoss` | `MultiModalTripletLoss` |
-/// | `TripletEntropyLoss` | cross-entropy + triplet | `MultiModalTripletEntropyLoss` |
-/// | `CrossEntropy` | classification only (exercise 4.1) | classification only |
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LossChoice {
-    /// Triplet margin loss with the semihard miner.
-    TripletLoss,
-    /// Cross-entropy on the logits plus the triplet loss, each weight 1.
-    TripletEntropyLoss,
-    /// Cross-entropy on the logits only: the "classification only" take-home exercise.
-    CrossEntropy,
-}
-
-impl LossChoice {
-    /// Reads `triplet`, `triplet_entropy` or `cross_entropy`.
-    ///
-    /// # Example
-    /// ```
-    /// use multimodal_search::train::LossChoice;
-    /// assert_eq!(LossChoice::parse("triplet").unwrap(), LossChoice::TripletLoss);
-    /// ```
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "triplet" | "triplet_loss" => Ok(LossChoice::TripletLoss),
-            "triplet_entropy" | "triplet_entropy_loss" => Ok(LossChoice::TripletEntropyLoss),
-            "cross_entropy" | "ce" => Ok(LossChoice::CrossEntropy),
-            _ => Err(Error::InvalidArgument(format!(
-                "unknown loss {s:?}: expected triplet, triplet_entropy or cross_entropy"
-            ))),
-        }
-    }
-}
+use crate::loss::LossChoice;
+use crate::model::{MlpProjectionConfig, ModelKind};
 
 /// The optimizer and its settings (the tutorial uses Adam; the others serve the optimizer exercise).
 ///
@@ -97,6 +18,7 @@ impl LossChoice {
 /// assert_eq!(OptimizerChoice::default(), OptimizerChoice::Adam);
 /// let sgd: OptimizerChoice = serde_json::from_str(r#"{"sgd":{"momentum":0.9}}"#).unwrap();
 /// assert_eq!(sgd, OptimizerChoice::Sgd { momentum: 0.9 });
+/// assert_eq!("sgd-momentum".parse::<OptimizerChoice>().unwrap(), sgd);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -119,19 +41,57 @@ pub enum OptimizerChoice {
 }
 
 impl OptimizerChoice {
+    /// The choices the command line offers, with PyTorch's default settings.
+    pub const PRESETS: [(&'static str, OptimizerChoice); 5] = [
+        ("adam", OptimizerChoice::Adam),
+        ("adamw", OptimizerChoice::AdamW { weight_decay: 0.01 }),
+        ("sgd", OptimizerChoice::Sgd { momentum: 0.0 }),
+        ("sgd-momentum", OptimizerChoice::Sgd { momentum: 0.9 }),
+        ("rmsprop", OptimizerChoice::RmsProp),
+    ];
+}
+
+impl std::str::FromStr for OptimizerChoice {
+    type Err = Error;
     /// Reads `adam`, `adamw`, `sgd`, `sgd-momentum` or `rmsprop` with PyTorch's default settings
     /// (`sgd-momentum` is momentum 0.9).
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "adam" => Ok(OptimizerChoice::Adam),
-            "adamw" => Ok(OptimizerChoice::AdamW { weight_decay: 0.01 }),
-            "sgd" => Ok(OptimizerChoice::Sgd { momentum: 0.0 }),
-            "sgd-momentum" | "sgd_momentum" => Ok(OptimizerChoice::Sgd { momentum: 0.9 }),
-            "rmsprop" => Ok(OptimizerChoice::RmsProp),
-            _ => Err(Error::InvalidArgument(format!(
-                "unknown optimizer {s:?}: expected adam, adamw, sgd, sgd-momentum or rmsprop"
-            ))),
-        }
+    fn from_str(s: &str) -> Result<Self> {
+        let s = if s == "sgd_momentum" {
+            "sgd-momentum"
+        } else {
+            s
+        };
+        Self::PRESETS
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|(_, c)| *c)
+            .ok_or_else(|| Error::UnknownChoice {
+                what: "optimizer",
+                found: s.to_string(),
+                expected: "adam, adamw, sgd, sgd-momentum or rmsprop",
+            })
+    }
+}
+
+// The optimizer has settings, so clap cannot derive its `ValueEnum`: the presets are its values.
+#[cfg(feature = "cli")]
+impl clap::ValueEnum for OptimizerChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        const VARIANTS: [OptimizerChoice; 5] = [
+            OptimizerChoice::Adam,
+            OptimizerChoice::AdamW { weight_decay: 0.01 },
+            OptimizerChoice::Sgd { momentum: 0.0 },
+            OptimizerChoice::Sgd { momentum: 0.9 },
+            OptimizerChoice::RmsProp,
+        ];
+        &VARIANTS
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Self::PRESETS
+            .iter()
+            .find(|(_, c)| c == self)
+            .map(|(name, _)| clap::builder::PossibleValue::new(*name))
     }
 }
 
@@ -179,14 +139,17 @@ pub struct TrainConfig {
     pub loss: LossChoice,
     /// Triplet margin (0.5 in the tutorial's `TripletLoss`).
     pub margin: f32,
-    /// The optimizer.
+    /// The optimizer and its settings (Adam in the tutorial).
     pub optimizer: OptimizerChoice,
     /// Training-time augmentation.
     pub train_transforms: TrainTransforms,
     /// Stop after this many optimizer steps in total (a bounded run for notebooks and smoke tests).
     pub max_steps: Option<usize>,
-    /// Compute the validation loss (and the callbacks' validation embeddings) after each epoch.
+    /// Compute the validation loss after each epoch.
     pub validate: bool,
+    /// MLP projection heads after the multimodal model's encoders (`None`: no heads, as in the
+    /// tutorial). Checkpoints saved before this field existed load with `None`.
+    pub projection: Option<MlpProjectionConfig>,
 }
 
 impl Default for TrainConfig {
@@ -219,6 +182,7 @@ impl TrainConfig {
             train_transforms: TrainTransforms::None,
             max_steps: None,
             validate: true,
+            projection: None,
         }
     }
 
@@ -232,7 +196,7 @@ impl TrainConfig {
     /// assert!(bad.validate_values().is_err());
     /// ```
     pub fn validate_values(&self) -> Result<()> {
-        let bad = |what: String| Err(Error::InvalidArgument(what));
+        let bad = |what: String| Err(Error::InvalidConfig(what));
         if self.embedding_size == 0 {
             return bad("embedding_size must be at least 1".into());
         }
@@ -256,6 +220,17 @@ impl TrainConfig {
         }
         if self.max_steps == Some(0) {
             return bad("max_steps must be at least 1 when set".into());
+        }
+        if let Some(p) = self.projection {
+            if self.model != ModelKind::MultiModal {
+                return bad(format!(
+                    "projection heads need the multimodal model, not {}",
+                    self.model.name()
+                ));
+            }
+            if p.hidden_size == 0 || p.output_size == 0 {
+                return bad(format!("projection sizes must be at least 1, got {p:?}"));
+            }
         }
         Ok(())
     }

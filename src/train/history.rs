@@ -2,10 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::viz::LossCurves;
-
 /// One epoch's summary.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EpochRecord {
     /// Epoch number, from 0.
     pub epoch: usize,
@@ -84,26 +82,6 @@ impl History {
             self.samples as f64 / t
         } else {
             0.0
-        }
-    }
-
-    /// The run's losses as a chart-ready [`LossCurves`].
-    pub fn loss_curves(&self, title: &str) -> LossCurves {
-        let mut at = 0usize;
-        let mut epoch_train = Vec::new();
-        let mut epoch_validation = Vec::new();
-        for e in &self.epochs {
-            at += e.steps;
-            epoch_train.push((at as f64, e.train_loss));
-            if let Some(v) = e.validation_loss {
-                epoch_validation.push((at as f64, v));
-            }
-        }
-        LossCurves {
-            title: title.to_string(),
-            step_losses: self.step_losses.clone(),
-            epoch_train,
-            epoch_validation,
         }
     }
 }

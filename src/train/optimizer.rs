@@ -3,7 +3,7 @@
 //! The tutorial's `configure_optimizers` returns `torch.optim.Adam(params, lr)`. candle-nn's
 //! `AdamW` with `weight_decay = 0` *is* Adam (the decay term `theta * (1 - lr * 0)` vanishes; the
 //! moment estimates, bias corrections and `eps` outside the square root match PyTorch), so
-//! [`Optimizer::Adam`] wraps it. candle-nn has no momentum SGD nor RMSprop: [`SgdMomentum`] and
+//! [`AnyOptimizer::Adam`] wraps it. candle-nn has no momentum SGD nor RMSprop: [`SgdMomentum`] and
 //! [`RmsProp`] below follow PyTorch's update rules.
 
 use candle_core::backprop::GradStore;
@@ -143,7 +143,8 @@ impl candle_nn::Optimizer for RmsProp {
     }
 }
 
-/// One optimizer chosen by [`OptimizerChoice`], behind one `step`.
+/// One optimizer chosen by [`OptimizerChoice`], behind one `step` (named so as not to be taken
+/// for candle-nn's `Optimizer` trait, which each variant implements).
 ///
 /// # Shapes
 /// Holds per-variable state of the same shapes as the model's variables (f32).
@@ -152,16 +153,16 @@ impl candle_nn::Optimizer for RmsProp {
 /// ```
 /// # fn main() -> multimodal_search::Result<()> {
 /// use multimodal_search::candle_core::{Device, Var};
-/// use multimodal_search::train::{Optimizer, OptimizerChoice};
+/// use multimodal_search::train::{AnyOptimizer, OptimizerChoice};
 /// let x = Var::new(&[3.0f32], &Device::Cpu)?;
-/// let mut adam = Optimizer::new(OptimizerChoice::Adam, vec![x.clone()], 0.1)?;
+/// let mut adam = AnyOptimizer::new(OptimizerChoice::Adam, vec![x.clone()], 0.1)?;
 /// adam.backward_step(&x.as_tensor().sqr()?.sum_all()?)?;
 /// // Adam's first step moves every weight by about lr, whatever the gradient's size.
 /// assert!((x.as_tensor().to_vec1::<f32>()?[0] - 2.9).abs() < 1e-4);
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
-pub enum Optimizer {
+pub enum AnyOptimizer {
     /// Adam (candle-nn's `AdamW` with weight decay 0).
     Adam(AdamW),
     /// AdamW with decoupled weight decay.
@@ -172,7 +173,7 @@ pub enum Optimizer {
     RmsProp(RmsProp),
 }
 
-impl Optimizer {
+impl AnyOptimizer {
     /// Builds `choice` over `vars` at learning rate `lr`.
     pub fn new(choice: OptimizerChoice, vars: Vec<Var>, lr: f64) -> Result<Self> {
         let adam = |weight_decay| ParamsAdamW {
@@ -181,23 +182,23 @@ impl Optimizer {
             ..ParamsAdamW::default()
         };
         Ok(match choice {
-            OptimizerChoice::Adam => Optimizer::Adam(AdamW::new(vars, adam(0.0))?),
+            OptimizerChoice::Adam => AnyOptimizer::Adam(AdamW::new(vars, adam(0.0))?),
             OptimizerChoice::AdamW { weight_decay } => {
-                Optimizer::AdamW(AdamW::new(vars, adam(weight_decay))?)
+                AnyOptimizer::AdamW(AdamW::new(vars, adam(weight_decay))?)
             }
             OptimizerChoice::Sgd { momentum } => {
-                Optimizer::Sgd(SgdMomentum::new(vars, (lr, momentum))?)
+                AnyOptimizer::Sgd(SgdMomentum::new(vars, (lr, momentum))?)
             }
-            OptimizerChoice::RmsProp => Optimizer::RmsProp(RmsProp::new(vars, lr)?),
+            OptimizerChoice::RmsProp => AnyOptimizer::RmsProp(RmsProp::new(vars, lr)?),
         })
     }
 
     /// Applies one update from `grads`.
     pub fn step(&mut self, grads: &GradStore) -> Result<()> {
         match self {
-            Optimizer::Adam(o) | Optimizer::AdamW(o) => o.step(grads)?,
-            Optimizer::Sgd(o) => o.step(grads)?,
-            Optimizer::RmsProp(o) => o.step(grads)?,
+            AnyOptimizer::Adam(o) | AnyOptimizer::AdamW(o) => o.step(grads)?,
+            AnyOptimizer::Sgd(o) => o.step(grads)?,
+            AnyOptimizer::RmsProp(o) => o.step(grads)?,
         }
         Ok(())
     }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use candle_core::Device;
 
 use crate::error::Result;
+use crate::model::ModelKind;
 use crate::train::checkpoint::TrainedModel;
-use crate::train::config::ModelKind;
 
 /// The folder holding the committed checkpoints: `$MMS_CHECKPOINTS` when set, else this
 /// crate's own `checkpoints/` (found through the crate's manifest folder, so it also works from

@@ -3,7 +3,10 @@
 use std::io::IsTerminal;
 use std::time::Instant;
 
+#[cfg(feature = "cli")]
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::error::{Error, Result};
 
 /// How the trainer reports progress.
 ///
@@ -12,13 +15,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// use multimodal_search::train::ProgressMode;
 /// // In a notebook (no terminal) Auto prints a line every 10 steps and one per epoch.
 /// assert_eq!(ProgressMode::default(), ProgressMode::Auto);
+/// assert_eq!("epochs".parse::<ProgressMode>().unwrap(), ProgressMode::EpochsOnly);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ProgressMode {
     /// A bar when stderr is a terminal, else [`ProgressMode::Lines`] every 10 steps.
     #[default]
     Auto,
-    /// An indicatif bar on stderr: step, loss, samples/s, ETA.
+    /// An indicatif bar on stderr: step, loss, samples/s, ETA (with the `cli` feature; lines
+    /// without it).
     Bar,
     /// A compact line on stdout every `every` steps and a summary per epoch (for notebooks,
     /// where evcxr shows stdout but not a redrawn bar).
@@ -32,6 +37,55 @@ pub enum ProgressMode {
     Quiet,
 }
 
+impl ProgressMode {
+    /// The choices the command line offers.
+    pub const PRESETS: [(&'static str, ProgressMode); 5] = [
+        ("auto", ProgressMode::Auto),
+        ("bar", ProgressMode::Bar),
+        ("lines", ProgressMode::Lines { every: 10 }),
+        ("epochs", ProgressMode::EpochsOnly),
+        ("quiet", ProgressMode::Quiet),
+    ];
+}
+
+impl std::str::FromStr for ProgressMode {
+    type Err = Error;
+    /// Reads `auto`, `bar`, `lines` (every 10 steps), `epochs` or `quiet`.
+    fn from_str(s: &str) -> Result<Self> {
+        Self::PRESETS
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|(_, m)| *m)
+            .ok_or_else(|| Error::UnknownChoice {
+                what: "progress mode",
+                found: s.to_string(),
+                expected: "auto, bar, lines, epochs or quiet",
+            })
+    }
+}
+
+// `Lines` carries its interval, so clap cannot derive `ValueEnum`: the presets are its values.
+#[cfg(feature = "cli")]
+impl clap::ValueEnum for ProgressMode {
+    fn value_variants<'a>() -> &'a [Self] {
+        const VARIANTS: [ProgressMode; 5] = [
+            ProgressMode::Auto,
+            ProgressMode::Bar,
+            ProgressMode::Lines { every: 10 },
+            ProgressMode::EpochsOnly,
+            ProgressMode::Quiet,
+        ];
+        &VARIANTS
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Self::PRESETS
+            .iter()
+            .find(|(_, m)| m == self)
+            .map(|(name, _)| clap::builder::PossibleValue::new(*name))
+    }
+}
+
 /// What the trainer tells the reporter after each step.
 pub(crate) struct StepInfo {
     pub step: usize,
@@ -43,6 +97,7 @@ pub(crate) struct StepInfo {
 /// Draws the chosen feedback.
 pub(crate) struct Reporter {
     mode: ProgressMode,
+    #[cfg(feature = "cli")]
     bar: Option<ProgressBar>,
     epoch_start: Instant,
     label: String,
@@ -51,20 +106,27 @@ pub(crate) struct Reporter {
 impl Reporter {
     pub fn new(mode: ProgressMode, label: &str) -> Self {
         let mode = match mode {
-            ProgressMode::Auto if std::io::stderr().is_terminal() => ProgressMode::Bar,
-            ProgressMode::Auto => ProgressMode::Lines { every: 10 },
+            ProgressMode::Auto | ProgressMode::Bar
+                if cfg!(feature = "cli") && std::io::stderr().is_terminal() =>
+            {
+                ProgressMode::Bar
+            }
+            ProgressMode::Auto | ProgressMode::Bar => ProgressMode::Lines { every: 10 },
             m => m,
         };
         Reporter {
             mode,
+            #[cfg(feature = "cli")]
             bar: None,
             epoch_start: Instant::now(),
             label: label.to_string(),
         }
     }
 
+    #[cfg_attr(not(feature = "cli"), allow(unused_variables))]
     pub fn start_epoch(&mut self, epoch: usize, epochs: usize, steps: usize) {
         self.epoch_start = Instant::now();
+        #[cfg(feature = "cli")]
         if self.mode == ProgressMode::Bar {
             let bar = ProgressBar::new(steps as u64);
             // The template is a constant known to parse; fall back to the default style anyway.
@@ -82,6 +144,7 @@ impl Reporter {
         let secs = self.epoch_start.elapsed().as_secs_f64().max(1e-9);
         let rate = s.samples as f64 / secs;
         match self.mode {
+            #[cfg(feature = "cli")]
             ProgressMode::Bar => {
                 if let Some(bar) = &self.bar {
                     bar.set_position(s.step as u64);
@@ -99,6 +162,7 @@ impl Reporter {
     }
 
     pub fn end_epoch(&mut self, line: &str) {
+        #[cfg(feature = "cli")]
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use crate::data::{FSDD_SAMPLE_RATE, Recording, read_wav};
 use crate::error::{Error, Result};
+use crate::fs::write_atomic;
 use crate::viz::rich::{data_uri, escape_html, html_page, print_block};
-use crate::viz::svg::write_atomic;
 
 /// A playable clip: 16-bit mono WAV bytes and a caption, shown as an HTML5 player with the WAV
 /// inlined as base64 (no file server needed, so the notebook plays anywhere it is opened).
@@ -34,10 +34,10 @@ impl AudioPlayer {
     /// Encodes `samples` as a mono 16-bit WAV.
     pub fn from_samples(samples: &[i16], sample_rate: u32, caption: &str) -> Result<Self> {
         if samples.is_empty() || sample_rate == 0 {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "audio player {caption:?}: needs samples and a sample rate, found {} samples at {sample_rate} Hz",
                 samples.len()
-            )));
+            );
         }
         let spec = hound::WavSpec {
             channels: 1,
@@ -46,8 +46,9 @@ impl AudioPlayer {
             sample_format: hound::SampleFormat::Int,
         };
         let mut cursor = Cursor::new(Vec::with_capacity(44 + samples.len() * 2));
-        let wav_err = |e: hound::Error| {
-            Error::InvalidArgument(format!("audio player {caption:?}: writing the WAV: {e}"))
+        let wav_err = |e: hound::Error| Error::Render {
+            what: format!("the WAV of audio player {caption:?}"),
+            reason: e.to_string(),
         };
         let mut writer = hound::WavWriter::new(&mut cursor, spec).map_err(wav_err)?;
         for &s in samples {

@@ -6,7 +6,7 @@ use std::path::Path;
 use candle_core::{DType, Tensor};
 
 use crate::data::{MNIST_MEAN, MNIST_STD, Mnist};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::viz::font::{GLYPH_H, draw_number, number_width};
 use crate::viz::png::{Canvas, PngImage};
 
@@ -66,21 +66,21 @@ impl DigitGrid {
         label: Option<u32>,
     ) -> Result<()> {
         if pixels.len() != height * width || pixels.is_empty() {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "digit grid tile {}: expected {height}x{width} = {} pixels, found {}",
                 self.tiles.len(),
                 height * width,
                 pixels.len()
-            )));
+            );
         }
         match self.dims {
             Some(d) if d != (height, width) => {
-                return Err(Error::InvalidArgument(format!(
+                crate::bail!(
                     "digit grid tile {}: every tile must be {}x{}, found {height}x{width}",
                     self.tiles.len(),
                     d.0,
                     d.1
-                )));
+                );
             }
             _ => self.dims = Some((height, width)),
         }
@@ -94,10 +94,10 @@ impl DigitGrid {
         let mut grid = DigitGrid::new(columns);
         for &i in indices {
             if i >= mnist.len() {
-                return Err(Error::InvalidArgument(format!(
+                crate::bail!(
                     "digit grid: MNIST index {i} out of range (the set has {} images)",
                     mnist.len()
-                )));
+                );
             }
             grid.push(mnist.image(i), h, w, Some(mnist.labels()[i] as u32))?;
         }
@@ -115,17 +115,14 @@ impl DigitGrid {
             [n, 1, h, w] => images.reshape((*n, *h, *w))?,
             [_, _, _] => images.clone(),
             other => {
-                return Err(Error::InvalidArgument(format!(
+                crate::bail!(
                     "digit grid: expected images of shape (n, 1, h, w) or (n, h, w), found {other:?}"
-                )));
+                );
             }
         };
         let (n, h, w) = images.dims3()?;
         if !labels.is_empty() && labels.len() != n {
-            return Err(Error::InvalidArgument(format!(
-                "digit grid: {n} images but {} labels",
-                labels.len()
-            )));
+            crate::bail!("digit grid: {n} images but {} labels", labels.len());
         }
         let values = images
             .to_dtype(DType::F32)?
@@ -167,9 +164,7 @@ impl DigitGrid {
     /// Draws the grid.
     pub fn render(&self) -> Result<PngImage> {
         let Some((h, w)) = self.dims else {
-            return Err(Error::InvalidArgument(
-                "digit grid: no images to draw".into(),
-            ));
+            crate::bail!("digit grid: no images to draw");
         };
         let (width, height) = self.pixel_size();
         let mut canvas = Canvas::new(width, height, [255, 255, 255]);

@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
+use crate::fs::write_atomic;
 use crate::viz::rich::{escape_html, html_page, print_block};
-use crate::viz::svg::write_atomic;
 use crate::viz::{
     AudioPlayer, DigitGrid, HtmlTable, PngImage, SearchResults, SpectrogramImage, SvgChart,
 };

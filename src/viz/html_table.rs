@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::fs::write_atomic;
 use crate::search::RetrievalReport;
 use crate::viz::rich::{escape_html, html_page, print_block};
-use crate::viz::svg::write_atomic;
 
 /// A captioned table of text cells, shown as HTML in a notebook and as aligned text by
 /// `Display`.
@@ -44,13 +44,13 @@ impl HtmlTable {
     /// Appends a row; it must have one cell per header.
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<&mut Self> {
         if cells.len() != self.headers.len() {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "table {:?}: row {} has {} cells, expected {} (one per header)",
                 self.caption,
                 self.rows.len(),
                 cells.len(),
                 self.headers.len()
-            )));
+            );
         }
         self.rows
             .push(cells.iter().map(|c| c.as_ref().to_string()).collect());

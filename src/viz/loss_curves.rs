@@ -3,7 +3,8 @@
 
 use plotters::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::train::History;
 use crate::viz::svg::{SvgChart, draw_err, draw_legend};
 
 /// The losses of one run, ready to draw.
@@ -41,10 +42,7 @@ impl LossCurves {
     /// Draws the curves (800 x 480 SVG) with axis titles and a legend.
     pub fn chart(&self) -> Result<SvgChart> {
         if self.step_losses.is_empty() {
-            return Err(Error::InvalidArgument(format!(
-                "loss curves for {:?}: no steps to draw",
-                self.title
-            )));
+            crate::bail!("loss curves for {:?}: no steps to draw", self.title);
         }
         let all = self
             .step_losses
@@ -113,5 +111,35 @@ impl LossCurves {
             root.present().map_err(&err)?;
         }
         Ok(SvgChart::new(svg))
+    }
+}
+
+// Drawn here, on top of training: the history itself knows nothing of charts.
+impl History {
+    /// The run's losses as a chart-ready [`LossCurves`]: every step, each epoch's mean, and the
+    /// validation loss, at the step where each epoch ends.
+    ///
+    /// # Example
+    /// ```
+    /// let curves = multimodal_search::train::History::default().loss_curves("nothing yet");
+    /// assert!(curves.step_losses.is_empty());
+    /// ```
+    pub fn loss_curves(&self, title: &str) -> LossCurves {
+        let mut at = 0usize;
+        let mut epoch_train = Vec::new();
+        let mut epoch_validation = Vec::new();
+        for e in &self.epochs {
+            at += e.steps;
+            epoch_train.push((at as f64, e.train_loss));
+            if let Some(v) = e.validation_loss {
+                epoch_validation.push((at as f64, v));
+            }
+        }
+        LossCurves {
+            title: title.to_string(),
+            step_losses: self.step_losses.clone(),
+            epoch_train,
+            epoch_validation,
+        }
     }
 }

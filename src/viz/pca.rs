@@ -6,7 +6,7 @@
 
 use nalgebra::{DMatrix, SymmetricEigen};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A fitted PCA: the mean and the top `k` principal directions of a set of rows.
 ///
@@ -42,23 +42,16 @@ impl Pca {
     /// same data always gives the same picture.
     pub fn fit(rows: &[f32], d: usize, k: usize) -> Result<Self> {
         if d == 0 || !rows.len().is_multiple_of(d) {
-            return Err(Error::InvalidArgument(format!(
-                "PCA: {} values do not form rows of width {d}",
-                rows.len()
-            )));
+            crate::bail!("PCA: {} values do not form rows of width {d}", rows.len());
         }
         let n = rows.len() / d;
         if n < 2 || k == 0 || k > d {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "PCA needs at least 2 rows and 1 <= k <= d; got {n} rows, d = {d}, k = {k}"
-            )));
+            );
         }
         if let Some(i) = rows.iter().position(|v| !v.is_finite()) {
-            return Err(Error::InvalidArgument(format!(
-                "PCA: row {} column {} is not finite",
-                i / d,
-                i % d
-            )));
+            crate::bail!("PCA: row {} column {} is not finite", i / d, i % d);
         }
         let mut mean = vec![0f64; d];
         for r in rows.chunks_exact(d) {
@@ -100,10 +93,10 @@ impl Pca {
     pub fn transform(&self, rows: &[f32]) -> Result<Vec<f32>> {
         let d = self.dim;
         if !rows.len().is_multiple_of(d) {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "PCA transform: {} values do not form rows of width {d}",
                 rows.len()
-            )));
+            );
         }
         let mut out = Vec::with_capacity(rows.len() / d * self.components.len());
         for r in rows.chunks_exact(d) {

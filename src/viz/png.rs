@@ -6,8 +6,8 @@ use std::path::Path;
 use image::{ImageEncoder, codecs::png::PngEncoder};
 
 use crate::error::{Error, Result};
+use crate::fs::write_atomic;
 use crate::viz::rich::{base64_encode, data_uri, print_block};
-use crate::viz::svg::write_atomic;
 
 /// An encoded PNG with its size.
 ///
@@ -35,15 +35,18 @@ impl PngImage {
     pub fn from_rgb(width: u32, height: u32, rgb: Vec<u8>) -> Result<Self> {
         let expected = width as usize * height as usize * 3;
         if rgb.len() != expected || width == 0 || height == 0 {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "PNG of {width}x{height}: expected {expected} RGB bytes (non-empty), found {}",
                 rgb.len()
-            )));
+            );
         }
         let mut bytes = Vec::new();
         PngEncoder::new(&mut bytes)
             .write_image(&rgb, width, height, image::ExtendedColorType::Rgb8)
-            .map_err(|e| Error::InvalidArgument(format!("encoding a {width}x{height} PNG: {e}")))?;
+            .map_err(|e| Error::Render {
+                what: format!("a {width}x{height} PNG"),
+                reason: e.to_string(),
+            })?;
         Ok(PngImage {
             bytes,
             width,

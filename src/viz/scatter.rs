@@ -3,19 +3,11 @@
 
 use plotters::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::model::Modality;
 use crate::viz::palette::digit_color;
 use crate::viz::pca::Pca;
 use crate::viz::svg::{SvgChart, draw_err, draw_legend};
-
-/// Which modality a point came from (drawn as a circle or a triangle).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Modality {
-    /// A handwritten digit.
-    Image,
-    /// A spoken digit.
-    Audio,
-}
 
 /// Points of one or two modalities in the 2-D PCA plane, coloured by digit.
 ///
@@ -47,11 +39,11 @@ impl EmbeddingScatter {
         let mut all = Vec::new();
         for (m, rows, labels) in groups {
             if rows.len() != labels.len() * d {
-                return Err(Error::InvalidArgument(format!(
+                crate::bail!(
                     "scatter {title:?}: {m:?} has {} values for {} labels of width {d}",
                     rows.len(),
                     labels.len()
-                )));
+                );
             }
             all.extend_from_slice(rows);
         }

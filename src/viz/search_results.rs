@@ -7,11 +7,11 @@ use candle_core::Tensor;
 
 use crate::data::LabeledSet;
 use crate::error::Result;
+use crate::fs::write_atomic;
 use crate::search::Hit;
 use crate::viz::audio::AudioPlayer;
 use crate::viz::digit_grid::DigitGrid;
 use crate::viz::rich::{escape_html, html_page, print_block};
-use crate::viz::svg::write_atomic;
 
 /// A query and its results as one HTML figure: spoken results as players, handwritten results
 /// as a labelled digit grid, each list with how many results share the query's digit.

@@ -5,7 +5,7 @@ use std::path::Path;
 use candle_core::{DType, Tensor};
 
 use crate::data::{FSDD_MEAN, FSDD_STD};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::viz::png::{Canvas, PngImage};
 
 /// matplotlib's `viridis` at eleven evenly spaced points (dark purple -> yellow).
@@ -58,11 +58,11 @@ impl SpectrogramImage {
     /// Wraps a drawn spectrogram of `size * size` values.
     pub fn new(image: &[f32], size: usize) -> Result<Self> {
         if image.len() != size * size || size == 0 {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "spectrogram image: expected {size}x{size} = {} values, found {}",
                 size * size,
                 image.len()
-            )));
+            );
         }
         Ok(SpectrogramImage {
             values: image.to_vec(),

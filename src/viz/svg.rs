@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::fs::write_atomic;
 
 /// An SVG document drawn with plotters.
 ///
@@ -43,37 +44,12 @@ impl SvgChart {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    persist_readable(tmp, path)
-}
-
-/// Renames a finished temporary file onto `path`, readable by everyone as a normal file would be
-/// (temporary files are created owner-only).
-pub(crate) fn persist_readable(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(path, e))?;
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
-}
-
 /// Converts a plotters drawing error into ours, naming the chart.
 pub(crate) fn draw_err<E: std::fmt::Debug>(chart: &str) -> impl Fn(E) -> Error + '_ {
-    move |e| Error::InvalidArgument(format!("drawing the {chart} chart failed: {e:?}"))
+    move |e| Error::Render {
+        what: format!("the {chart} chart"),
+        reason: format!("{e:?}"),
+    }
 }
 
 /// Draws a chart's legend the same way in every figure (upper right, white box, black border).

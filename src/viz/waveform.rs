@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::viz::svg::{SvgChart, draw_err, draw_legend};
 
 /// Columns of the min/max envelope drawn (about one per pixel of the plot area).
@@ -39,10 +39,7 @@ impl Waveform {
     /// Draws the waveform (800 x 300 SVG) with axis titles and a legend naming the clip length.
     pub fn chart(&self) -> Result<SvgChart> {
         if self.samples.is_empty() || self.sample_rate == 0 {
-            return Err(Error::InvalidArgument(format!(
-                "waveform {:?}: no samples or no sample rate",
-                self.title
-            )));
+            crate::bail!("waveform {:?}: no samples or no sample rate", self.title);
         }
         let rate = self.sample_rate as f64;
         let seconds = self.samples.len() as f64 / rate;

@@ -1,40 +1,23 @@
-//! The main job (`cargo run --release`): the whole tutorial from data to retrieval metrics.
-//!
-//! For each seed: train the unimodal speech model, the unimodal image model and the multimodal
-//! model with the tutorial's settings, embed the validation sets, and score cross-modal search
-//! for the unimodal pair (two encoders trained apart) and for the multimodal model. Everything
-//! lands in a run folder: `report.md`, `metrics.json`, loss curves and PCA plots (SVG) and the
-//! checkpoints.
+//! Running the experiment: the three trainings per seed and their retrieval scores.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::data::TutorialData;
+use crate::error::Result;
+use crate::model::ModelKind;
 use crate::search::RetrievalReport;
-use crate::train::callbacks::EmbeddingPlots;
-use crate::train::checkpoint::TrainedModel;
-use crate::train::config::{ModelKind, TrainConfig};
-use crate::train::data::TutorialData;
-use crate::train::progress::ProgressMode;
-use crate::train::trainer::Trainer;
-use crate::viz::svg::write_atomic;
-
-/// What the seed's own PyTorch code reaches on the same data after 2 epochs (issue 5's figures):
-/// `(which, direction, precision@5, mAP)`; the unimodal mAPs were not given.
-pub const PYTORCH_REFERENCE: [(&str, &str, f64, Option<f64>); 4] = [
-    ("multimodal", "image -> audio", 0.847, Some(0.825)),
-    ("multimodal", "audio -> image", 0.841, Some(0.803)),
-    ("unimodal", "image -> audio", 0.242, None),
-    ("unimodal", "audio -> image", 0.122, None),
-];
+use crate::shell::tutorial::report::{new_run_dir, point_latest, write_report};
+use crate::train::{ProgressMode, TrainConfig, TrainedModel, Trainer};
+use crate::viz::EmbeddingPlots;
 
 /// Options of the main job.
 ///
 /// # Example
 /// ```
-/// use multimodal_search::train::tutorial::TutorialOptions;
+/// use multimodal_search::shell::tutorial::TutorialOptions;
 /// let quick = TutorialOptions { quick: true, ..Default::default() };
 /// let configs = quick.configs(42);
 /// assert!(configs.iter().all(|c| c.max_steps.is_some()));
@@ -212,77 +195,6 @@ impl TutorialOutcome {
             .collect();
         values.filter(|v| !v.is_empty()).map(|v| Spread::of(&v))
     }
-
-    /// The report's Markdown.
-    pub fn to_markdown(&self) -> String {
-        let mut md = String::new();
-        md.push_str("# multimodal-search: tutorial run\n\n");
-        md.push_str(&format!(
-            "Seeds {:?}{}; {:.1} s of training and evaluation. Search: validation sets (10,000 MNIST test images, \
-             300 FSDD validation recordings), cosine similarity, a result is relevant when it shows the same digit.\n\n",
-            self.seeds.iter().map(|s| s.seed).collect::<Vec<_>>(),
-            if self.quick { " (quick smoke run: bounded steps, not the tutorial's numbers)" } else { "" },
-            self.wall_seconds
-        ));
-        let k = self.seeds.first().map(|s| s.multimodal.k).unwrap_or(5);
-        md.push_str(&format!(
-            "## Cross-modal search over the seeds\n\n| model | direction | P@{k} mean | min | max | mAP mean | min | max | PyTorch P@5 / mAP |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
-        ));
-        for which in ["multimodal", "unimodal"] {
-            for direction in ["image -> audio", "audio -> image"] {
-                let (Some(p), Some(m)) = (
-                    self.spread(which, direction, "p@k"),
-                    self.spread(which, direction, "map"),
-                ) else {
-                    continue;
-                };
-                let reference = PYTORCH_REFERENCE
-                    .iter()
-                    .find(|r| r.0 == which && r.1 == direction)
-                    .map(|r| match r.3 {
-                        Some(map) => format!("{:.3} / {:.3}", r.2, map),
-                        None => format!("{:.3} / -", r.2),
-                    })
-                    .unwrap_or_default();
-                md.push_str(&format!(
-                    "| {which} | {direction} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {reference} |\n",
-                    p.mean, p.min, p.max, m.mean, m.min, m.max
-                ));
-            }
-        }
-        for s in &self.seeds {
-            md.push_str(&format!(
-                "\n## Seed {}\n\n### Unimodal pair (trained apart)\n\n",
-                s.seed
-            ));
-            md.push_str(&s.unimodal.to_markdown());
-            md.push_str("\n\n### Multimodal model (trained together)\n\n");
-            md.push_str(&s.multimodal.to_markdown());
-            md.push_str(
-                "\n\n### Training\n\n| model | steps | train s | validation s | pairs/s | mining+loss share | last train loss | last validation loss |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
-            );
-            for t in &s.training {
-                md.push_str(&format!(
-                    "| {} | {} | {:.1} | {:.1} | {:.0} | {:.0}% | {:.4} | {} |\n",
-                    t.model.name(),
-                    t.steps,
-                    t.train_seconds,
-                    t.validation_seconds,
-                    t.samples_per_second,
-                    t.loss_share * 100.0,
-                    t.final_train_loss,
-                    t.final_validation_loss
-                        .map(|v| format!("{v:.4}"))
-                        .unwrap_or_else(|| "-".into())
-                ));
-            }
-            md.push_str(&format!(
-                "\nPlots: `seed_{0}/<model>/loss.svg` and `seed_{0}/<model>/pca_epoch_<n>.svg`.\n",
-                s.seed
-            ));
-        }
-        md
-    }
 }
 
 /// Trains the three models for one seed, saves each (with its loss curve and PCA plots) under
@@ -309,11 +221,12 @@ pub fn run_seed(
             .save(model_dir.join("loss.svg"))?;
         trained.push(t);
     }
-    let [audio, image, multimodal]: [TrainedModel; 3] = trained
-        .try_into()
-        .map_err(|_| Error::InvalidArgument("expected three trained models".into()))?;
+    let [audio, image, multimodal]: [TrainedModel; 3] = match trained.try_into() {
+        Ok(models) => models,
+        Err(v) => crate::bail!("expected three trained models, found {}", v.len()),
+    };
     let score = |i: &TrainedModel, a: &TrainedModel| {
-        data.retrieval_report(&i.model, &a.model, k, cross_modal_only)
+        RetrievalReport::for_models(data, &i.model, &a.model, k, cross_modal_only)
     };
     let result = SeedResult {
         seed: configs[0].seed,
@@ -330,9 +243,7 @@ pub fn run_seed(
 /// Runs the main job on `data`: every seed, the run folder, `report.md` and `metrics.json`.
 pub fn run_tutorial(data: &TutorialData, opts: &TutorialOptions) -> Result<TutorialOutcome> {
     if opts.seeds.is_empty() {
-        return Err(Error::InvalidArgument(
-            "the tutorial needs at least one seed".into(),
-        ));
+        crate::bail!("the tutorial needs at least one seed");
     }
     let t0 = Instant::now();
     let run_dir = new_run_dir(&opts.runs_dir)?;
@@ -360,40 +271,7 @@ pub fn run_tutorial(data: &TutorialData, opts: &TutorialOptions) -> Result<Tutor
         quick: opts.quick,
         wall_seconds: t0.elapsed().as_secs_f64(),
     };
-    write_atomic(&run_dir.join("report.md"), outcome.to_markdown().as_bytes())?;
-    let json = serde_json::to_vec_pretty(&outcome)
-        .map_err(|e| Error::InvalidArgument(format!("metrics.json: {e}")))?;
-    write_atomic(&run_dir.join("metrics.json"), &json)?;
+    write_report(&outcome)?;
     point_latest(&opts.runs_dir, &run_dir);
     Ok(outcome)
-}
-
-/// `runs/<UTC timestamp>` (with `-2`, `-3`, ... when two runs start in the same second).
-fn new_run_dir(parent: &Path) -> Result<PathBuf> {
-    let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
-        .to_string()
-        .replace(':', "-");
-    let mut dir = parent.join(&stamp);
-    let mut n = 2;
-    while dir.exists() {
-        dir = parent.join(format!("{stamp}-{n}"));
-        n += 1;
-    }
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    Ok(dir)
-}
-
-/// Points `runs/latest` at the new run (a symlink on Unix; elsewhere a text file naming it).
-/// Failing to do so never fails the run: the run folder itself is complete.
-fn point_latest(parent: &Path, run_dir: &Path) {
-    let latest = parent.join("latest");
-    let name = run_dir.file_name().map(PathBuf::from).unwrap_or_default();
-    let _ = std::fs::remove_file(&latest);
-    #[cfg(unix)]
-    let made = std::os::unix::fs::symlink(&name, &latest).is_ok();
-    #[cfg(not(unix))]
-    let made = false;
-    if !made {
-        let _ = std::fs::write(&latest, name.to_string_lossy().as_bytes());
-    }
 }

@@ -11,15 +11,16 @@ use crate::error::{Error, Result};
 ///
 /// # Example
 /// ```
-/// use multimodal_search::search::Metric;
-/// assert_eq!(Metric::default(), Metric::Cosine);
-/// assert_eq!("euclidean".parse::<Metric>().unwrap(), Metric::Euclidean);
+/// use multimodal_search::search::SearchMetric;
+/// assert_eq!(SearchMetric::default(), SearchMetric::Cosine);
+/// assert_eq!("euclidean".parse::<SearchMetric>().unwrap(), SearchMetric::Euclidean);
 /// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
-pub enum Metric {
+pub enum SearchMetric {
     /// Cosine similarity (the tutorial's `F.cosine_similarity`).
     #[default]
     Cosine,
@@ -31,43 +32,45 @@ pub enum Metric {
     Manhattan,
 }
 
-impl Metric {
+impl SearchMetric {
     /// The lower-case name (`cosine`, `euclidean`, `dot`, `manhattan`).
     pub fn name(self) -> &'static str {
         match self {
-            Metric::Cosine => "cosine",
-            Metric::Euclidean => "euclidean",
-            Metric::Dot => "dot",
-            Metric::Manhattan => "manhattan",
+            SearchMetric::Cosine => "cosine",
+            SearchMetric::Euclidean => "euclidean",
+            SearchMetric::Dot => "dot",
+            SearchMetric::Manhattan => "manhattan",
         }
     }
 
     /// The distance that goes with a score.
     pub fn distance_of(self, score: f32) -> f32 {
         match self {
-            Metric::Cosine => 1.0 - score,
-            Metric::Euclidean | Metric::Manhattan | Metric::Dot => -score,
+            SearchMetric::Cosine => 1.0 - score,
+            SearchMetric::Euclidean | SearchMetric::Manhattan | SearchMetric::Dot => -score,
         }
     }
 }
 
-impl std::fmt::Display for Metric {
+impl std::fmt::Display for SearchMetric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
 }
 
-impl std::str::FromStr for Metric {
+impl std::str::FromStr for SearchMetric {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         match s.to_ascii_lowercase().as_str() {
-            "cosine" => Ok(Metric::Cosine),
-            "euclidean" | "l2" => Ok(Metric::Euclidean),
-            "dot" => Ok(Metric::Dot),
-            "manhattan" | "l1" => Ok(Metric::Manhattan),
-            other => Err(Error::InvalidArgument(format!(
-                "unknown metric {other:?}: expected cosine, euclidean, dot or manhattan"
-            ))),
+            "cosine" => Ok(SearchMetric::Cosine),
+            "euclidean" | "l2" => Ok(SearchMetric::Euclidean),
+            "dot" => Ok(SearchMetric::Dot),
+            "manhattan" | "l1" => Ok(SearchMetric::Manhattan),
+            _ => Err(Error::UnknownChoice {
+                what: "metric",
+                found: s.to_string(),
+                expected: "cosine, euclidean, dot or manhattan",
+            }),
         }
     }
 }

@@ -1,26 +1,23 @@
-//! `Conv2d`: the encoder's 5x5 convolutions (`nn.Conv2d(in, out, 5)` in the tutorial), written as
-//! im2col + one matrix product so that training on the CPU is fast.
+//! The encoder's conv block (`conv 5x5 -> + bias -> ReLU -> 2x2 average pool`) fused into one
+//! candle op for the CPU, with its own backward pass.
 //!
 //! Why our own: candle 0.11's CPU back-propagation of `conv2d` computes the input gradient with a
 //! direct `conv_transpose2d` loop (even for the first layer, whose input needs no gradient) and the
 //! kernel gradient as a convolution whose kernel is the whole batch. On this crate's encoders that
-//! made the backward pass about 90 % of a training step. Here the convolution is one candle
-//! `CustomOp2` ([`Conv2dOp`]): the forward pass unfolds the input into patches ([`Im2Col`]) and
-//! multiplies by the weights (candle's `matmul`, batched); back-propagation is two batched matrix
-//! products plus a scatter-add ([`Col2Im`]), and the input's gradient is skipped when the input
-//! does not track gradients (the first layer), with no zero-filled accumulators in between. `benches/conv_backward.rs`
-//! measures the difference; `tests/conv.rs` checks values and gradients against candle's `conv2d`.
-//! On a GPU device the layer falls back to candle's own `conv2d`.
+//! made the backward pass about 90 % of a training step. Here the block is one `CustomOp3`
+//! ([`ConvBlockOp`]): the forward pass unfolds the input into patches ([`Im2Col`]) and multiplies
+//! by the weights (candle's `matmul`, batched); back-propagation is two batched matrix products
+//! plus a scatter-add ([`Col2Im`]), and the input's gradient is skipped when the input does not
+//! track gradients (the first layer). `benches/conv_backward.rs` measures the difference against
+//! the plain candle block in [`crate::model::conv_block`]; the tests below check values and
+//! gradients against it.
 //!
-//! Parameter names and shapes are PyTorch's (`weight` `(out, in, k, k)`, `bias` `(out,)`), so
-//! checkpoints do not change.
+//! Parameter names and shapes are PyTorch's (`weight` `(out, in, k, k)`, `bias` `(out,)`): the
+//! kernel takes candle-nn's `Conv2d` as it is.
 
 use candle_core::backend::BackendStorage;
-use candle_core::{CpuStorage, CustomOp1, Layout, Module, Shape, Tensor};
-use candle_nn::VarBuilder;
+use candle_core::{CpuStorage, CustomOp1, Layout, Shape, Tensor};
 use rayon::prelude::*;
-
-use crate::error::Result;
 
 /// Unfolds `(B, C, H, W)` f32 into patches `(B, C*k*k, L)` with `L = (H-k+1) * (W-k+1)` (stride
 /// 1, no padding; PyTorch's `nn.Unfold` layout); a patch's rows run over channel, then kernel
@@ -28,23 +25,10 @@ use crate::error::Result;
 ///
 /// # Shapes
 /// `(B, C, H, W)` f32 -> `(B, C*k*k, (H-k+1)*(W-k+1))` f32.
-///
-/// # Example
-/// ```
-/// # fn main() -> multimodal_search::Result<()> {
-/// use multimodal_search::candle_core::{Device, Tensor};
-/// use multimodal_search::model::conv::Im2Col;
-/// let x = Tensor::arange(0f32, 9.0, &Device::Cpu)?.reshape((1, 1, 3, 3))?;
-/// let cols = x.apply_op1(Im2Col { k: 2 })?;
-/// assert_eq!(cols.dims(), &[1, 4, 4]);
-/// // Row 0 is the top-left pixel of each of the four 2x2 patches.
-/// assert_eq!(cols.get(0)?.get(0)?.to_vec1::<f32>()?, vec![0.0, 1.0, 3.0, 4.0]);
-/// # Ok(()) }
-/// ```
 #[derive(Debug, Clone, Copy)]
-pub struct Im2Col {
+pub(crate) struct Im2Col {
     /// Kernel size.
-    pub k: usize,
+    pub(crate) k: usize,
 }
 
 /// The adjoint of [`Im2Col`]: adds patch gradients `(B, C*k*k, L)` back into an image gradient
@@ -52,28 +36,16 @@ pub struct Im2Col {
 ///
 /// # Shapes
 /// `(B, C*k*k, (H-k+1)*(W-k+1))` f32 -> `(B, C, H, W)` f32.
-///
-/// # Example
-/// ```
-/// # fn main() -> multimodal_search::Result<()> {
-/// use multimodal_search::candle_core::{Device, Tensor};
-/// use multimodal_search::model::conv::Col2Im;
-/// let g = Tensor::ones((1, 4, 4), multimodal_search::candle_core::DType::F32, &Device::Cpu)?;
-/// let img = g.apply_op1(Col2Im { k: 2, c: 1, h: 3, w: 3 })?;
-/// // The centre pixel sits in all four 2x2 patches.
-/// assert_eq!(img.flatten_all()?.to_vec1::<f32>()?[4], 4.0);
-/// # Ok(()) }
-/// ```
 #[derive(Debug, Clone, Copy)]
-pub struct Col2Im {
+pub(crate) struct Col2Im {
     /// Kernel size.
-    pub k: usize,
+    pub(crate) k: usize,
     /// Channels of the image.
-    pub c: usize,
+    pub(crate) c: usize,
     /// Image height.
-    pub h: usize,
+    pub(crate) h: usize,
     /// Image width.
-    pub w: usize,
+    pub(crate) w: usize,
 }
 
 fn contiguous_f32<'a>(
@@ -198,164 +170,6 @@ impl CustomOp1 for Col2Im {
     }
 }
 
-/// A stride-1, unpadded square convolution with bias: PyTorch's `nn.Conv2d(in, out, k)`.
-///
-/// # Shapes
-/// `(B, in, H, W)` f32 -> `(B, out, H-k+1, W-k+1)` f32; weight `(out, in, k, k)`, bias `(out,)`.
-///
-/// # Example
-/// ```
-/// # fn main() -> multimodal_search::Result<()> {
-/// use multimodal_search::candle_core::{DType, Device, Module, Tensor};
-/// use multimodal_search::candle_nn::{VarBuilder, VarMap};
-/// use multimodal_search::model::conv::Conv2d;
-/// let vm = VarMap::new();
-/// let conv = Conv2d::new(1, 6, 5, VarBuilder::from_varmap(&vm, DType::F32, &Device::Cpu).pp("conv1"))?;
-/// let y = conv.forward(&Tensor::zeros((2, 1, 28, 28), DType::F32, &Device::Cpu)?)?;
-/// assert_eq!(y.dims(), &[2, 6, 24, 24]);
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone)]
-pub struct Conv2d {
-    weight: Tensor,
-    bias: Tensor,
-}
-
-impl Conv2d {
-    /// Reads or creates `weight` and `bias` under `vb` (candle's default init when missing).
-    pub fn new(in_channels: usize, out_channels: usize, k: usize, vb: VarBuilder) -> Result<Self> {
-        // Same parameters, names and initialization as candle_nn::conv2d.
-        let c = candle_nn::conv2d(in_channels, out_channels, k, Default::default(), vb)?;
-        let bias = c.bias().cloned().ok_or_else(|| {
-            crate::Error::InvalidArgument("conv2d was built without a bias".into())
-        })?;
-        Ok(Conv2d {
-            weight: c.weight().clone(),
-            bias,
-        })
-    }
-
-    /// `avg_pool2d(relu(conv(x)), 2)`, the encoder's conv block: fused into [`ConvBlockOp`] on
-    /// the CPU, candle's own ops elsewhere.
-    pub fn forward_block(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-        if x.device().is_cpu() {
-            x.contiguous()?
-                .apply_op3(&self.weight, &self.bias, ConvBlockOp)
-        } else {
-            self.forward(x)?.relu()?.avg_pool2d(2)
-        }
-    }
-
-    /// The weight `(out, in, k, k)`.
-    pub fn weight(&self) -> &Tensor {
-        &self.weight
-    }
-}
-
-/// The convolution `x (B, C, H, W) * w (O, C, k, k) -> (B, O, H-k+1, W-k+1)` as one candle
-/// `CustomOp2` with its own backward pass (no bias; [`Conv2d`] adds it).
-///
-/// # Shapes
-/// `(B, C, H, W)` f32 and `(O, C, k, k)` f32 -> `(B, O, H-k+1, W-k+1)` f32.
-///
-/// # Example
-/// ```
-/// # fn main() -> multimodal_search::Result<()> {
-/// use multimodal_search::candle_core::{Device, Tensor};
-/// use multimodal_search::model::conv::Conv2dOp;
-/// let x = Tensor::ones((1, 1, 3, 3), multimodal_search::candle_core::DType::F32, &Device::Cpu)?;
-/// let w = Tensor::ones((2, 1, 2, 2), multimodal_search::candle_core::DType::F32, &Device::Cpu)?;
-/// let y = x.apply_op2(&w, Conv2dOp)?;
-/// assert_eq!(y.dims(), &[1, 2, 2, 2]);
-/// assert_eq!(y.flatten_all()?.to_vec1::<f32>()?, vec![4.0; 8]);
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, Copy)]
-pub struct Conv2dOp;
-
-fn tensor_err(e: candle_core::Error) -> candle_core::Error {
-    candle_core::Error::Msg(format!("conv2d (im2col): {e}"))
-}
-
-impl candle_core::CustomOp2 for Conv2dOp {
-    fn name(&self) -> &'static str {
-        "conv2d-im2col"
-    }
-
-    fn cpu_fwd(
-        &self,
-        xs: &CpuStorage,
-        xl: &Layout,
-        ws: &CpuStorage,
-        wl: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let (b, c, h, w) = xl.shape().dims4()?;
-        let (o, wc, k, k2) = wl.shape().dims4()?;
-        if wc != c || k != k2 {
-            return Err(candle_core::Error::Msg(format!(
-                "conv2d: input has {c} channels but the weight is {:?}",
-                wl.shape().dims()
-            )));
-        }
-        let (cols, shape) = Im2Col { k }.cpu_fwd(xs, xl)?;
-        let CpuStorage::F32(cols) = cols else {
-            return Err(candle_core::Error::Msg(
-                "im2col returned a non-f32 storage".into(),
-            ));
-        };
-        let (ho, wo) = (h - k + 1, w - k + 1);
-        let dev = candle_core::Device::Cpu;
-        let cols = Tensor::from_vec(cols, shape, &dev)?;
-        let weight = Tensor::from_slice(contiguous_f32(ws, wl, "conv2d")?, (o, c * k * k), &dev)?;
-        let y = weight
-            .broadcast_as((b, o, c * k * k))?
-            .matmul(&cols)
-            .map_err(tensor_err)?;
-        let y = y.flatten_all()?.to_vec1::<f32>()?;
-        Ok((CpuStorage::F32(y), Shape::from((b, o, ho, wo))))
-    }
-
-    fn bwd(
-        &self,
-        x: &Tensor,
-        w: &Tensor,
-        _res: &Tensor,
-        grad: &Tensor,
-    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
-        let (b, c, h, wd) = x.dims4()?;
-        let (o, _, k, _) = w.dims4()?;
-        let l = (h - k + 1) * (wd - k + 1);
-        let g = grad.contiguous()?.reshape((b, o, l))?;
-        let cols = x.contiguous()?.apply_op1_no_bwd(&Im2Col { k })?;
-        // dL/dw = sum_b g_b (O, L) x cols_b^T (L, C*k*k)
-        let grad_w = g
-            .matmul(&cols.transpose(1, 2)?)?
-            .sum(0)?
-            .reshape((o, c, k, k))?;
-        let grad_x = if x.track_op() {
-            // dL/dcols_b = w^T (C*k*k, O) x g_b (O, L), then scattered back onto the image.
-            let wt = w.reshape((o, c * k * k))?.t()?.contiguous()?;
-            let gc = wt.broadcast_as((b, c * k * k, o))?.matmul(&g)?;
-            Some(gc.apply_op1_no_bwd(&Col2Im { k, c, h, w: wd })?)
-        } else {
-            None
-        };
-        Ok((grad_x, Some(grad_w)))
-    }
-}
-
-impl Module for Conv2d {
-    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-        let out = self.weight.dim(0)?;
-        let y = if x.device().is_cpu() {
-            x.contiguous()?.apply_op2(&self.weight, Conv2dOp)?
-        } else {
-            x.conv2d(&self.weight, 0, 1, 1, 1)?
-        };
-        y.broadcast_add(&self.bias.reshape((1, out, 1, 1))?)
-    }
-}
-
 /// Samples per chunk inside [`ConvBlockOp`]: keeps the unfolded patches of one chunk small
 /// (64 spectrograms: 23 MB), so buffers are reused instead of fetched from the OS each step.
 const CHUNK: usize = 64;
@@ -370,22 +184,8 @@ const CHUNK: usize = 64;
 ///
 /// # Shapes
 /// `x (B, C, H, W)`, `w (O, C, k, k)`, `b (O,)` f32 -> `(B, O, (H-k+1)/2, (W-k+1)/2)` f32.
-///
-/// # Example
-/// ```
-/// # fn main() -> multimodal_search::Result<()> {
-/// use multimodal_search::candle_core::{DType, Device, Tensor};
-/// use multimodal_search::model::conv::ConvBlockOp;
-/// let x = Tensor::ones((1, 1, 5, 5), DType::F32, &Device::Cpu)?;
-/// let w = Tensor::ones((1, 1, 2, 2), DType::F32, &Device::Cpu)?;
-/// let b = Tensor::new(&[-1f32], &Device::Cpu)?;
-/// let y = x.apply_op3(&w, &b, ConvBlockOp)?; // conv = 4 everywhere, minus 1, pooled
-/// assert_eq!(y.dims(), &[1, 1, 2, 2]);
-/// assert_eq!(y.flatten_all()?.to_vec1::<f32>()?, vec![3.0; 4]);
-/// # Ok(()) }
-/// ```
 #[derive(Debug, Clone, Copy)]
-pub struct ConvBlockOp;
+pub(crate) struct ConvBlockOp;
 
 /// Pre-activations `(n, O, L)` of samples `x` (`(n, C, H, W)`, contiguous) plus the patches.
 fn pre_activation(
@@ -529,5 +329,237 @@ impl candle_core::CustomOp3 for ConvBlockOp {
             Some(grad_w.reshape((o, c, k, k))?),
             Some(Tensor::from_vec(grad_b, o, &dev)?),
         ))
+    }
+}
+
+/// `avg_pool2d(relu(conv(x) + bias), 2)` through [`ConvBlockOp`], for a candle-nn layer.
+pub(crate) fn conv_relu_pool(x: &Tensor, conv: &candle_nn::Conv2d) -> candle_core::Result<Tensor> {
+    let bias = conv.bias().ok_or_else(|| {
+        candle_core::Error::Msg("the fused conv block needs a conv with a bias".into())
+    })?;
+    x.contiguous()?.apply_op3(conv.weight(), bias, ConvBlockOp)
+}
+
+// Values and gradients against candle's own conv2d, relu and avg_pool2d.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::Kernels;
+    use candle_core::{DType, Device, Var};
+    use candle_nn::{VarBuilder, VarMap};
+
+    fn rand(shape: &[usize], seed: u64) -> Tensor {
+        // A fixed, seed-dependent pattern with both signs (no RNG needed).
+        let n: usize = shape.iter().product();
+        let v: Vec<f32> = (0..n)
+            .map(|i| ((i as f64 * 0.731 + seed as f64 * 1.37).sin() * 1.5) as f32)
+            .collect();
+        Tensor::from_vec(v, shape, &Device::Cpu).unwrap()
+    }
+
+    fn max_rel_diff(a: &Tensor, b: &Tensor) -> f32 {
+        assert_eq!(a.dims(), b.dims());
+        let a = a.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        let b = b.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        let scale = b.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
+        a.iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max)
+            / scale
+    }
+
+    /// candle's reference path: conv2d + bias, relu, avg_pool2d(2). The conv output is first cropped
+    /// to even sides: pooling drops an odd last row/column (as PyTorch does), and candle's pooling
+    /// backward (nearest upsampling to the odd size) would spread gradient into it.
+    fn reference_block(x: &Tensor, w: &Tensor, b: &Tensor) -> Tensor {
+        let y = x
+            .conv2d(w, 0, 1, 1, 1)
+            .unwrap()
+            .broadcast_add(&b.reshape((1, (), 1, 1)).unwrap())
+            .unwrap();
+        let (_, _, h, w) = y.dims4().unwrap();
+        y.narrow(2, 0, h / 2 * 2)
+            .unwrap()
+            .narrow(3, 0, w / 2 * 2)
+            .unwrap()
+            .relu()
+            .unwrap()
+            .avg_pool2d(2)
+            .unwrap()
+    }
+
+    #[test]
+    fn fused_block_matches_candle_values_and_gradients() {
+        // Odd conv output sizes (12x11 -> pooled 6x5) exercise the pooling's floor; 70 samples
+        // cross the op's 64-sample chunk boundary.
+        for (b, c, h, w, o, k) in [
+            (3, 2, 16, 15, 4, 5),
+            (70, 1, 12, 12, 6, 5),
+            (5, 6, 9, 9, 3, 3),
+        ] {
+            let x = Var::from_tensor(&rand(&[b, c, h, w], 1)).unwrap();
+            let wt = Var::from_tensor(&(rand(&[o, c, k, k], 2) * 0.3).unwrap()).unwrap();
+            let bias = Var::from_tensor(&(rand(&[o], 3) * 0.2).unwrap()).unwrap();
+            let ours = x
+                .as_tensor()
+                .apply_op3(wt.as_tensor(), bias.as_tensor(), ConvBlockOp)
+                .unwrap();
+            let theirs = reference_block(x.as_tensor(), wt.as_tensor(), bias.as_tensor());
+            let d = max_rel_diff(&ours, &theirs);
+            assert!(
+                d < 1e-5,
+                "values differ by {d} (relative) for {:?}",
+                (b, c, h, w, o, k)
+            );
+            // A loss that weights every output differently.
+            let weights = rand(ours.dims(), 4);
+            let g_ours = (&ours * &weights)
+                .unwrap()
+                .sum_all()
+                .unwrap()
+                .backward()
+                .unwrap();
+            let g_theirs = (&theirs * &weights)
+                .unwrap()
+                .sum_all()
+                .unwrap()
+                .backward()
+                .unwrap();
+            for (name, v) in [("input", &x), ("weight", &wt), ("bias", &bias)] {
+                let a = g_ours
+                    .get(v)
+                    .unwrap_or_else(|| panic!("no {name} gradient from ours"));
+                let e = g_theirs.get(v).unwrap();
+                let d = max_rel_diff(a, e);
+                assert!(
+                    d < 1e-4,
+                    "{name} gradient differs by {d} (relative) for {:?}",
+                    (b, c, h, w, o, k)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fused_block_skips_the_gradient_of_plain_data() {
+        let x = rand(&[2, 1, 12, 12], 5);
+        let wt = Var::from_tensor(&rand(&[3, 1, 5, 5], 6)).unwrap();
+        let bias = Var::zeros(3, DType::F32, &Device::Cpu).unwrap();
+        let y = x
+            .apply_op3(wt.as_tensor(), bias.as_tensor(), ConvBlockOp)
+            .unwrap();
+        let grads = y.sum_all().unwrap().backward().unwrap();
+        assert!(grads.get(&x).is_none(), "plain input data got a gradient");
+        assert!(grads.get(&wt).is_some());
+    }
+
+    #[test]
+    fn encoder_block_fast_matches_reference_with_gradients() {
+        // The switch itself: the encoder's block through the fused kernel and through candle's
+        // conv2d + relu + avg_pool2d, on a candle-nn layer, values and input/weight gradients.
+        let varmap = VarMap::new();
+        let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
+        let conv = candle_nn::conv2d(3, 4, 5, Default::default(), vb.pp("conv")).unwrap();
+        let x = Var::from_tensor(&rand(&[2, 3, 12, 14], 7)).unwrap();
+        let run = |k: Kernels| k.scope(|| crate::model::conv_block(&conv, x.as_tensor()).unwrap());
+        let (ours, theirs) = (run(Kernels::Fast), run(Kernels::Reference));
+        assert!(max_rel_diff(&ours, &theirs) < 1e-5);
+        let gw = rand(ours.dims(), 8);
+        let a = (&ours * &gw)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+        let b = (&theirs * &gw)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+        let d = max_rel_diff(a.get(&x).unwrap(), b.get(&x).unwrap());
+        assert!(d < 1e-4, "input gradient differs by {d}");
+        let w = varmap.data().lock().unwrap()["conv.weight"].clone();
+        let d = max_rel_diff(a.get(&w).unwrap(), b.get(&w).unwrap());
+        assert!(d < 1e-4, "weight gradient differs by {d}");
+    }
+
+    #[test]
+    fn small_examples() {
+        // Row 0 of the patches is the top-left pixel of each of the four 2x2 patches.
+        let x = Tensor::arange(0f32, 9.0, &Device::Cpu)
+            .unwrap()
+            .reshape((1, 1, 3, 3))
+            .unwrap();
+        let cols = x.apply_op1(Im2Col { k: 2 }).unwrap();
+        assert_eq!(cols.dims(), &[1, 4, 4]);
+        assert_eq!(
+            cols.get(0)
+                .unwrap()
+                .get(0)
+                .unwrap()
+                .to_vec1::<f32>()
+                .unwrap(),
+            vec![0.0, 1.0, 3.0, 4.0]
+        );
+        // The centre pixel sits in all four 2x2 patches.
+        let g = Tensor::ones((1, 4, 4), DType::F32, &Device::Cpu).unwrap();
+        let img = g
+            .apply_op1(Col2Im {
+                k: 2,
+                c: 1,
+                h: 3,
+                w: 3,
+            })
+            .unwrap();
+        assert_eq!(img.flatten_all().unwrap().to_vec1::<f32>().unwrap()[4], 4.0);
+        // conv = 4 everywhere, minus 1, pooled.
+        let x = Tensor::ones((1, 1, 5, 5), DType::F32, &Device::Cpu).unwrap();
+        let w = Tensor::ones((1, 1, 2, 2), DType::F32, &Device::Cpu).unwrap();
+        let b = Tensor::new(&[-1f32], &Device::Cpu).unwrap();
+        let y = x.apply_op3(&w, &b, ConvBlockOp).unwrap();
+        assert_eq!(y.dims(), &[1, 1, 2, 2]);
+        assert_eq!(
+            y.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
+            vec![3.0; 4]
+        );
+    }
+
+    #[test]
+    fn col2im_is_the_adjoint_of_im2col() {
+        // <im2col(x), g> == <x, col2im(g)> for any x and g.
+        let (b, c, h, w, k) = (2, 3, 7, 6, 3);
+        let x = rand(&[b, c, h, w], 9);
+        let cols = x.apply_op1(Im2Col { k }).unwrap();
+        let g = rand(cols.dims(), 10);
+        let back = g.apply_op1(Col2Im { k, c, h, w }).unwrap();
+        let lhs = (&cols * &g)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap();
+        let rhs = (&x * &back)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap();
+        assert!(
+            (lhs - rhs).abs() < 1e-3 * lhs.abs().max(1.0),
+            "{lhs} vs {rhs}"
+        );
+    }
+
+    #[test]
+    fn bad_shapes_are_errors_not_panics() {
+        let x = rand(&[1, 2, 4, 4], 11);
+        let w = rand(&[3, 1, 5, 5], 12);
+        let b = rand(&[3], 13);
+        let e = x.apply_op3(&w, &b, ConvBlockOp).unwrap_err().to_string();
+        assert!(e.contains("do not fit"), "{e}");
+        let e = x.apply_op1(Im2Col { k: 5 }).unwrap_err().to_string();
+        assert!(e.contains("does not fit"), "{e}");
     }
 }

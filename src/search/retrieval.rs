@@ -7,15 +7,18 @@
 use candle_core::Tensor;
 use rayon::prelude::*;
 
+use crate::data::TutorialData;
 use crate::error::{Error, Result};
+use crate::model::{Embed, Modality, TutorialModel};
 use crate::search::index::EmbeddingIndex;
+use crate::search::search_metric::SearchMetric;
 use crate::search::select::better;
 
 /// Relevance of each ranked row, best first, for one query's `scores`.
 ///
 /// # Example
 /// ```
-/// use multimodal_search::search::metrics::ranked_relevance;
+/// use multimodal_search::search::retrieval::ranked_relevance;
 /// // Scores 0.9 (digit 3), 0.5 (digit 1), 0.9 (digit 1): the tie goes to row 0.
 /// assert_eq!(ranked_relevance(&[0.9, 0.5, 0.9], &[3, 1, 1], 1, None), vec![false, true, true]);
 /// ```
@@ -42,7 +45,7 @@ pub fn ranked_relevance(
 ///
 /// # Example
 /// ```
-/// use multimodal_search::search::metrics::precision_at_k;
+/// use multimodal_search::search::retrieval::precision_at_k;
 /// assert_eq!(precision_at_k(&[true, false, true, true], 2), 0.5);
 /// ```
 pub fn precision_at_k(relevance: &[bool], k: usize) -> f64 {
@@ -57,7 +60,7 @@ pub fn precision_at_k(relevance: &[bool], k: usize) -> f64 {
 ///
 /// # Example
 /// ```
-/// use multimodal_search::search::metrics::average_precision;
+/// use multimodal_search::search::retrieval::average_precision;
 /// // Relevant at ranks 1 and 3: (1/1 + 2/3) / 2.
 /// assert!((average_precision(&[true, false, true]).unwrap() - 5.0 / 6.0).abs() < 1e-12);
 /// ```
@@ -77,7 +80,7 @@ pub fn average_precision(relevance: &[bool]) -> Option<f64> {
 ///
 /// # Example
 /// ```
-/// use multimodal_search::search::metrics::r_precision;
+/// use multimodal_search::search::retrieval::r_precision;
 /// assert_eq!(r_precision(&[true, false, true, false]), Some(0.5));
 /// ```
 pub fn r_precision(relevance: &[bool]) -> Option<f64> {
@@ -118,16 +121,13 @@ pub fn evaluate_direction(
 ) -> Result<DirectionMetrics> {
     let q = queries.dims().first().copied().unwrap_or(0);
     if q == 0 || q != query_labels.len() {
-        return Err(Error::InvalidArgument(format!(
-            "{direction}: {q} queries and {} labels",
-            query_labels.len()
-        )));
+        crate::bail!("{direction}: {q} queries and {} labels", query_labels.len());
     }
     if same_set && q != index.len() {
-        return Err(Error::InvalidArgument(format!(
+        crate::bail!(
             "{direction}: same-set evaluation needs the queries to be the index's {} rows, got {q}",
             index.len()
-        )));
+        );
     }
     let n = index.len();
     let mut per_query: Vec<(f64, f64, Option<f64>, Option<f64>)> = Vec::with_capacity(q);
@@ -178,11 +178,11 @@ pub fn evaluate_direction(
 /// ```
 /// # fn main() -> multimodal_search::Result<()> {
 /// use multimodal_search::candle_core::{Device, Tensor};
-/// use multimodal_search::search::{EmbeddingIndex, Metric, RetrievalReport};
+/// use multimodal_search::search::{EmbeddingIndex, SearchMetric, RetrievalReport};
 /// let e = Tensor::new(&[[1.0f32, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]], &Device::Cpu)?;
 /// let ids = |p: &str| (0..4).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
-/// let images = EmbeddingIndex::from_matrix(&e, vec![0, 0, 1, 1], ids("i"), Metric::Cosine)?;
-/// let audio = EmbeddingIndex::from_matrix(&e, vec![0, 0, 1, 1], ids("a"), Metric::Cosine)?;
+/// let images = EmbeddingIndex::from_matrix(&e, vec![0, 0, 1, 1], ids("i"), SearchMetric::Cosine)?;
+/// let audio = EmbeddingIndex::from_matrix(&e, vec![0, 0, 1, 1], ids("a"), SearchMetric::Cosine)?;
 /// let report = RetrievalReport::evaluate(&images, &audio, 1)?;
 /// assert_eq!(report.directions[0].precision_at_1, 1.0);
 /// assert!(report.to_markdown().contains("| image -> audio |"));
@@ -254,14 +254,14 @@ impl RetrievalReport {
     /// This is how the tutorial's two comparisons are scored: the unimodal pair (two encoders
     /// trained apart) and the multimodal model's two encoders.
     pub fn from_encoders(
-        image_encoder: &crate::model::Encoder,
-        audio_encoder: &crate::model::Encoder,
+        image_encoder: &dyn Embed,
+        audio_encoder: &dyn Embed,
         images: &crate::data::LabeledSet,
         audio: &crate::data::LabeledSet,
         k: usize,
         cross_modal_only: bool,
     ) -> Result<Self> {
-        let metric = crate::search::Metric::Cosine;
+        let metric = SearchMetric::Cosine;
         let images = EmbeddingIndex::from_encoder(image_encoder, images, 512, metric)?;
         let audio = EmbeddingIndex::from_encoder(audio_encoder, audio, 512, metric)?;
         if cross_modal_only {
@@ -269,6 +269,26 @@ impl RetrievalReport {
         } else {
             Self::evaluate(&images, &audio, k)
         }
+    }
+
+    /// Scores search over `data`'s validation sets with `image_model`'s image side and
+    /// `audio_model`'s audio side (pass the multimodal model twice, or the unimodal image and
+    /// speech models): all four directions, or only the two cross-modal ones.
+    pub fn for_models(
+        data: &TutorialData,
+        image_model: &TutorialModel,
+        audio_model: &TutorialModel,
+        k: usize,
+        cross_modal_only: bool,
+    ) -> Result<Self> {
+        Self::from_encoders(
+            image_model.side(Modality::Image)?.as_ref(),
+            audio_model.side(Modality::Audio)?.as_ref(),
+            data.validation_images(),
+            data.validation_audio(),
+            k,
+            cross_modal_only,
+        )
     }
 
     /// The direction named `direction`, if present.
@@ -343,30 +363,11 @@ impl RetrievalReport {
         out.join("\n")
     }
 
-    /// An HTML table of the directions (what a notebook shows for a report).
-    pub fn to_table(&self, caption: &str) -> crate::viz::HtmlTable {
-        let header = self.header();
-        let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        let mut table = crate::viz::HtmlTable::new(caption, &header);
-        for row in self.rows() {
-            // Every row has the header's six cells, so `row` cannot fail.
-            let _ = table.row(&row);
-        }
-        table
-    }
-
-    /// Shows the report as a table in a Jupyter notebook running the evcxr kernel.
-    pub fn evcxr_display(&self) {
-        self.to_table(&format!(
-            "Retrieval on the validation sets (k = {})",
-            self.k
-        ))
-        .evcxr_display();
-    }
-
     /// JSON, for `metrics.json`.
-    pub fn to_json(&self) -> String {
-        // Plain numbers and strings: serialization cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self).map_err(|source| Error::Serialization {
+            what: "the retrieval report".into(),
+            source,
+        })
     }
 }

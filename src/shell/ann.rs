@@ -5,52 +5,14 @@ use candle_core::{DType, Tensor};
 use hnsw_rs::prelude::{DistCosine, Hnsw};
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
-use crate::search::index::EmbeddingIndex;
-use crate::search::select::top_k;
-
-/// Anything that answers "which rows are nearest to this query?".
-///
-/// # Shapes
-/// query `D` f32 values -> up to `k` `(row, score)` pairs, best first (score: higher is better).
-///
-/// # Example
-/// ```
-/// # fn main() -> multimodal_search::Result<()> {
-/// use multimodal_search::candle_core::{Device, Tensor};
-/// use multimodal_search::search::{EmbeddingIndex, Metric, NearestNeighbors};
-/// let m = Tensor::new(&[[1.0f32, 0.0], [0.0, 1.0]], &Device::Cpu)?;
-/// let exact = EmbeddingIndex::from_matrix(&m, vec![0, 1], vec!["a".into(), "b".into()], Metric::Cosine)?;
-/// assert_eq!(exact.nearest(&[0.1, 0.9], 1)?[0].0, 1);
-/// # Ok(()) }
-/// ```
-pub trait NearestNeighbors: Send + Sync {
-    /// The `k` nearest rows to `query`, best first.
-    fn nearest(&self, query: &[f32], k: usize) -> Result<Vec<(usize, f32)>>;
-    /// Number of rows.
-    fn rows(&self) -> usize;
-}
-
-impl NearestNeighbors for EmbeddingIndex {
-    fn nearest(&self, query: &[f32], k: usize) -> Result<Vec<(usize, f32)>> {
-        let q = Tensor::from_slice(query, query.len(), &candle_core::Device::Cpu)?;
-        let scores = self.scores(&q)?;
-        Ok(top_k(&scores, k, false)
-            .into_iter()
-            .map(|(s, i)| (i, s))
-            .collect())
-    }
-
-    fn rows(&self) -> usize {
-        self.len()
-    }
-}
+use crate::error::Result;
+use crate::search::NearestNeighbors;
 
 /// HNSW parameters. `Default`: 16 links per node, `ef_construction` 100, `ef_search` 64.
 ///
 /// # Example
 /// ```
-/// let c = multimodal_search::search::HnswConfig::default();
+/// let c = multimodal_search::shell::HnswConfig::default();
 /// assert_eq!((c.max_connections, c.ef_construction, c.ef_search), (16, 100, 64));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -83,7 +45,8 @@ impl Default for HnswConfig {
 /// ```
 /// # fn main() -> multimodal_search::Result<()> {
 /// use multimodal_search::candle_core::{Device, Tensor};
-/// use multimodal_search::search::{HnswConfig, HnswIndex, NearestNeighbors};
+/// use multimodal_search::search::NearestNeighbors;
+/// use multimodal_search::shell::{HnswConfig, HnswIndex};
 /// let m = Tensor::new(&[[1.0f32, 0.0], [0.0, 1.0], [0.7, 0.7]], &Device::Cpu)?;
 /// let ann = HnswIndex::build(&m, HnswConfig::default())?;
 /// assert_eq!(ann.nearest(&[0.0, 1.0], 1)?[0].0, 1);
@@ -111,17 +74,15 @@ impl HnswIndex {
     pub fn build(matrix: &Tensor, config: HnswConfig) -> Result<Self> {
         let (rows, dim) = matrix.dims2()?;
         if rows == 0 || dim == 0 {
-            return Err(Error::InvalidArgument(format!(
-                "an empty index ({rows} rows of dimension {dim}) cannot be searched"
-            )));
+            crate::bail!("an empty index ({rows} rows of dimension {dim}) cannot be searched");
         }
         if config.max_connections == 0
             || config.max_connections > 256
             || config.ef_construction == 0
         {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "HNSW needs 1 <= max_connections <= 256 and ef_construction >= 1, got {config:?}"
-            )));
+            );
         }
         let data = matrix
             .to_dtype(DType::F32)?
@@ -159,11 +120,11 @@ impl HnswIndex {
     /// Many queries at once, in parallel: row indices of the `k` nearest, best first.
     pub fn nearest_batch(&self, queries: &[f32], k: usize) -> Result<Vec<Vec<usize>>> {
         if !queries.len().is_multiple_of(self.dim) {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "{} query values are not whole rows of dimension {}",
                 queries.len(),
                 self.dim
-            )));
+            );
         }
         Ok(queries
             .par_chunks(self.dim)
@@ -181,11 +142,11 @@ impl HnswIndex {
 impl NearestNeighbors for HnswIndex {
     fn nearest(&self, query: &[f32], k: usize) -> Result<Vec<(usize, f32)>> {
         if query.len() != self.dim {
-            return Err(Error::InvalidArgument(format!(
+            crate::bail!(
                 "query dimension {} does not match the index dimension {}",
                 query.len(),
                 self.dim
-            )));
+            );
         }
         let found = self.graph.search(query, k, self.config.ef_search.max(k));
         Ok(found

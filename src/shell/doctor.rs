@@ -22,7 +22,7 @@ pub enum Status {
 ///
 /// # Example
 /// ```
-/// use multimodal_search::doctor::{Check, Status};
+/// use multimodal_search::shell::doctor::{Check, Status};
 /// let c = Check::fail("data", "no MNIST files", "set MMS_DATA");
 /// assert_eq!(c.status, Status::Fail);
 /// assert!(c.to_string().contains("fix: set MMS_DATA"));
@@ -148,7 +148,7 @@ pub struct KernelSpecInfo {
 ///
 /// # Example
 /// ```
-/// use multimodal_search::doctor::parse_kernelspecs;
+/// use multimodal_search::shell::doctor::parse_kernelspecs;
 /// let json = r#"{"kernelspecs": {"rust": {"resource_dir": "/k", "spec": {"argv": ["/k/kernel.sh", "{connection_file}"],
 ///   "metadata": {"multimodal-search": {"template": "/cache/t"}}}}}}"#;
 /// let info = parse_kernelspecs(json).unwrap();

@@ -14,73 +14,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
+use crate::data::MNIST_FILES;
 use crate::error::{Error, Result};
-
-/// MNIST's original gzip files and their MD5 digests (as published with the dataset).
-pub const MNIST_FILES: [(&str, &str); 4] = [
-    (
-        "train-images-idx3-ubyte.gz",
-        "f68b3c2dcbeaaa9fbdd348bbdeb94873",
-    ),
-    (
-        "train-labels-idx1-ubyte.gz",
-        "d53e105ee54ea40749a09fcbcd1e9432",
-    ),
-    (
-        "t10k-images-idx3-ubyte.gz",
-        "9fb629c4189551a2d022fa330f9573f3",
-    ),
-    (
-        "t10k-labels-idx1-ubyte.gz",
-        "ec29112dd5afa0611ce80d1b7f02629c",
-    ),
-];
-
-/// The FSDD commit the download is pinned to (its README lists 6 speakers and 3,000 recordings).
-pub const FSDD_COMMIT: &str = "1306d2c6da002dfb2fd1f113d8596d801648a085";
-
-/// Where the datasets are fetched from; `Default` reads `MMS_MNIST_URL` and `MMS_FSDD_URL`
-/// (for mirrors and tests) and otherwise uses the public sources.
-///
-/// # Example
-/// ```
-/// let s = multimodal_search::data::DownloadSources::public();
-/// assert!(s.mnist_base_url.ends_with('/'));
-/// assert!(s.fsdd_archive_url.contains(multimodal_search::data::download::FSDD_COMMIT));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DownloadSources {
-    /// A folder URL holding MNIST's four `.gz` files (ends with `/`).
-    pub mnist_base_url: String,
-    /// A `.tar.gz` of the FSDD repository whose `recordings/` holds the WAVs.
-    pub fsdd_archive_url: String,
-}
-
-impl DownloadSources {
-    /// The public sources: the MNIST mirror `torchvision` uses, and GitHub's archive of FSDD at
-    /// [`FSDD_COMMIT`].
-    pub fn public() -> Self {
-        DownloadSources {
-            mnist_base_url: "https://ossci-datasets.s3.amazonaws.com/mnist/".into(),
-            fsdd_archive_url: format!(
-                "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/{FSDD_COMMIT}.tar.gz"
-            ),
-        }
-    }
-}
-
-impl Default for DownloadSources {
-    fn default() -> Self {
-        let mut s = Self::public();
-        if let Ok(u) = std::env::var("MMS_MNIST_URL") {
-            s.mnist_base_url = if u.ends_with('/') { u } else { format!("{u}/") };
-        }
-        if let Ok(u) = std::env::var("MMS_FSDD_URL") {
-            s.fsdd_archive_url = u;
-        }
-        s
-    }
-}
 
 /// The SHA-256 digest of every FSDD recording, by file name.
 ///
@@ -88,7 +23,7 @@ impl Default for DownloadSources {
 ///
 /// # Example
 /// ```
-/// use multimodal_search::data::FsddManifest;
+/// use multimodal_search::shell::download::FsddManifest;
 /// assert_eq!(FsddManifest::official().len(), 3000);
 /// let m = FsddManifest::parse(&format!("{}  0_a_0.wav\n", "ab".repeat(32))).unwrap();
 /// assert_eq!(m.len(), 1);
@@ -99,7 +34,7 @@ pub struct FsddManifest {
 }
 
 impl FsddManifest {
-    /// The 3,000 recordings of the pinned FSDD commit (`src/data/fsdd_manifest.sha256`).
+    /// The 3,000 recordings of the pinned FSDD commit (`src/shell/fsdd_manifest.sha256`).
     pub fn official() -> Self {
         // The committed manifest is valid `sha256sum` output (checked by a unit test), so parsing
         // cannot fail.
@@ -120,10 +55,10 @@ impl FsddManifest {
                 ))
             })?;
             if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(Error::InvalidArgument(format!(
+                crate::bail!(
                     "manifest line {}: {digest:?} is not a SHA-256 hex digest",
                     n + 1
-                )));
+                );
             }
             digests.insert(name.trim().to_string(), digest.to_ascii_lowercase());
         }
@@ -169,7 +104,8 @@ fn hex(bytes: &[u8]) -> String {
 /// # Example
 /// ```no_run
 /// # fn main() -> multimodal_search::Result<()> {
-/// use multimodal_search::data::{DownloadSources, Downloader};
+/// use multimodal_search::data::DownloadSources;
+/// use multimodal_search::shell::download::Downloader;
 /// let d = Downloader::new(true);
 /// d.fetch_mnist(&DownloadSources::default().mnist_base_url, "data/mnist".as_ref())?;
 /// # Ok(()) }

@@ -4,9 +4,7 @@
 use candle_core::Device;
 
 use crate::data::{DataDir, LabeledSet, MnistSplit, PairedDataset, Spectrogrammer};
-use crate::error::{Error, Result};
-use crate::search::RetrievalReport;
-use crate::train::model::TutorialModel;
+use crate::error::Result;
 
 /// Training pairs (MNIST train with FSDD train) and validation pairs (MNIST test with FSDD
 /// validation), each as long as its larger set; the validation sets double as the search database.
@@ -20,7 +18,7 @@ use crate::train::model::TutorialModel;
 /// # fn main() -> multimodal_search::Result<()> {
 /// use multimodal_search::candle_core::{DType, Device, Tensor};
 /// use multimodal_search::data::LabeledSet;
-/// use multimodal_search::train::TutorialData;
+/// use multimodal_search::data::TutorialData;
 /// let set = |n: usize, side: usize| -> multimodal_search::Result<LabeledSet> {
 ///     let x = Tensor::zeros((n, 1, side, side), DType::F32, &Device::Cpu)?;
 ///     LabeledSet::new(x, (0..n as u32).map(|i| i % 10).collect(), (0..n).map(|i| i.to_string()).collect())
@@ -38,7 +36,8 @@ pub struct TutorialData {
 }
 
 impl TutorialData {
-    /// Reads MNIST (train and test) and FSDD from `dir` (downloading unless offline) and computes
+    /// Reads MNIST (train and test) and FSDD from `dir` (downloading what is missing when the
+    /// `download` feature is on and downloads are allowed) and computes
     /// every spectrogram with the tutorial's settings, on the CPU.
     pub fn load(dir: &DataDir) -> Result<Self> {
         let cpu = Device::Cpu;
@@ -74,35 +73,5 @@ impl TutorialData {
     /// The unique validation spectrograms (the audio search database).
     pub fn validation_audio(&self) -> &LabeledSet {
         self.validation.audio()
-    }
-
-    /// Scores search over the validation sets with `image_model`'s image encoder and
-    /// `audio_model`'s audio encoder (pass the multimodal model twice, or the unimodal image and
-    /// speech models): all four directions, or only the two cross-modal ones.
-    pub fn retrieval_report(
-        &self,
-        image_model: &TutorialModel,
-        audio_model: &TutorialModel,
-        k: usize,
-        cross_modal_only: bool,
-    ) -> Result<RetrievalReport> {
-        let missing = |what: &str, m: &TutorialModel| {
-            Error::InvalidArgument(format!(
-                "the {} model has no {what} encoder",
-                m.kind().name()
-            ))
-        };
-        RetrievalReport::from_encoders(
-            image_model
-                .image_encoder()
-                .ok_or_else(|| missing("image", image_model))?,
-            audio_model
-                .audio_encoder()
-                .ok_or_else(|| missing("audio", audio_model))?,
-            self.validation_images(),
-            self.validation_audio(),
-            k,
-            cross_modal_only,
-        )
     }
 }
