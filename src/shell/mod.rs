@@ -1,11 +1,11 @@
 //! The shell: the tools around the core, each behind a cargo feature so that a notebook's
 //! `:dep multimodal-search = { path = "..", default-features = false }` builds only the core.
 //!
-//! - [`tutorial`] (`cli`): the main job behind `cargo run --release`, split into running the
+//! - `tutorial` (`cli`): the main job behind `cargo run --release`, split into running the
 //!   experiment and writing its report;
-//! - [`doctor`] (`cli`): checks a machine's notebook setup (`mmsearch doctor`);
-//! - [`download`] (`download`): fetches MNIST and FSDD, checksummed;
-//! - [`ann`] (`ann`): approximate search (HNSW) for large collections.
+//! - `doctor` (`cli`): checks a machine's notebook setup (`mmsearch doctor`);
+//! - `download` (`download`): fetches MNIST and FSDD, checksummed;
+//! - `ann` (`ann`): approximate search (HNSW) for large collections.
 //!
 //! The command line itself is `src/main.rs`.
 

@@ -18,7 +18,7 @@ use crate::train::history::{EpochRecord, History};
 use crate::train::hooks::{Control, Hooks, Phase};
 use crate::train::progress::{ProgressMode, Reporter, StepInfo};
 
-/// Trains one [`TutorialModel`](crate::model::TutorialModel) as a [`TrainConfig`] says.
+/// Trains one [`TutorialModel`] as a [`TrainConfig`] says.
 ///
 /// # Shapes
 /// Consumes batches of images `(B, 1, 28, 28)` and spectrograms `(B, 1, 64, 64)` f32.
