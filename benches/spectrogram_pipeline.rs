@@ -1,6 +1,6 @@
 //! Benchmark: all 3,000 FSDD recordings, WAV file to normalized 64x64 tensor.
 //!
-//! Reference, timed in the same run: the seed's route in Python (read the WAV, draw the
+//! Reference, timed in the same run: the tutorial's route in Python (read the WAV, draw the
 //! spectrogram with matplotlib, save the PNG, reload it with PIL, apply the transforms), per-file
 //! loop only, from `scripts/fixtures/reference_pipeline.py` in the venv that
 //! `scripts/fixtures/venv.sh` builds. Ours runs at 1 thread and at all cores (explicit rayon pools);

@@ -1,4 +1,4 @@
-//! The tutorial's three trainings, ours against the seed's PyTorch + Lightning pipeline, same seeds,
+//! The tutorial's three trainings, ours against the tutorial's PyTorch + Lightning pipeline, same seeds,
 //! same thread count, alternating (ours seed s, PyTorch seed s, ours seed s+1, ...).
 //!
 //! `cargo bench --bench train_side_by_side [-- --seeds 42,43,44 --epochs 2]` (needs MMS_DATA and
@@ -116,7 +116,7 @@ fn main() {
     let work = tempfile::tempdir().expect("temp dir");
     let w = work.path();
 
-    // PyTorch's data preparation, as the seed does it: MNIST raw files, spectrogram PNGs.
+    // PyTorch's data preparation, as the tutorial does it: MNIST raw files, spectrogram PNGs.
     let raw = w.join("MNIST/raw");
     std::fs::create_dir_all(&raw).unwrap();
     for f in [
@@ -174,7 +174,7 @@ fn main() {
         )
         .expect("metrics json");
         let ours = &metrics["seeds"][0];
-        // PyTorch: the seed's three trainings.
+        // PyTorch: the tutorial's three trainings.
         let emb = w.join(format!("torch_{seed}"));
         let (torch_out, torch_wall, torch_mem) = timed(
             Command::new(&torch)

@@ -41,7 +41,8 @@ fn the_readable_loop_reproduces_the_committed_speech_model() {
     // candle and our kernels split work by thread count, and float sums depend on the split:
     // the committed run used two threads. This is the only test in this binary, so nothing
     // else reads the variable while it is set.
-    // SAFETY: no other thread of this process exists yet that could read the environment.
+    // SAFETY: this binary's only test; the harness's main thread just waits for it, and no
+    // rayon pool (the only other reader of the variable) exists before the first tensor op below.
     unsafe { std::env::set_var("RAYON_NUM_THREADS", "2") };
     let dir = pretrained_dir().join("unimodal_audio");
     let text = std::fs::read_to_string(dir.join("history.json")).unwrap();

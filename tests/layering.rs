@@ -34,26 +34,45 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn violations(module: &str, text: &str) -> Vec<String> {
     let mut found = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
-    let uses_switch = text.contains("Kernels::active(");
+    // The switch must be asked in code, not merely named in a comment.
+    let uses_switch = lines
+        .iter()
+        .any(|l| !l.trim_start().starts_with("//") && l.contains("Kernels::active("));
     for (i, line) in lines.iter().enumerate() {
         let code = line.trim_start();
         if code.starts_with("//") {
             continue;
         }
-        let gated = i > 0 && lines[i - 1].trim_start().starts_with("#[cfg(feature");
+        // Only the shell's own features gate a use of the shell.
+        let gated = i > 0
+            && ["cli", "download", "ann"]
+                .iter()
+                .any(|f| lines[i - 1].trim() == format!("#[cfg(feature = \"{f}\")]"));
+        if code.contains("super::super") && !matches!(module, "shell" | "main" | "lib") {
+            found.push(format!(
+                "line {}: climbs modules with super::super: {}",
+                i + 1,
+                line.trim()
+            ));
+        }
         let mut rest = *line;
         while let Some(at) = rest.find("crate::") {
             rest = &rest[at + "crate::".len()..];
-            let target: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
+            let target: String = if rest.starts_with('{') {
+                // `use crate::{a::X, b::Y}` hides its targets from this scan: not allowed.
+                "{".to_string()
+            } else {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect()
+            };
             let problem = match (module, target.as_str()) {
                 (_, t) if t == module => None,
                 // Root items: the error type, its result alias, the bail! macro.
-                (_, t) if t == "bail" || t.starts_with(char::is_uppercase) => None,
+                (_, "Error" | "Result" | "bail") => None,
                 // The shell and the binary may use anything.
                 ("shell" | "main" | "lib", _) => None,
+                (_, "{") => Some("a grouped `use crate::{...}`: name each path".to_string()),
                 // Kernels build on the core's types, never on the shell.
                 ("kernels", "shell") => Some("kernels use the shell".to_string()),
                 ("kernels", _) => None,
@@ -131,4 +150,25 @@ fn the_check_catches_what_it_should() {
         .is_empty()
     );
     assert!(violations("loss", "Kernels::active(d);\ncrate::kernels::triplet::go()").is_empty());
+    // Holes the scan closes: grouped paths, root re-exports, super::super, a switch named only
+    // in a comment, a gate of another feature.
+    assert_eq!(violations("kernels", "use crate::{shell::ann};").len(), 1);
+    assert_eq!(violations("model", "use crate::{viz::SvgChart};").len(), 1);
+    assert_eq!(violations("model", "use crate::SvgChart;").len(), 1);
+    assert_eq!(
+        violations("model", "use super::super::viz::SvgChart;").len(),
+        1
+    );
+    assert_eq!(
+        violations("loss", "// Kernels::active(d)\ncrate::kernels::go()").len(),
+        1
+    );
+    assert_eq!(
+        violations(
+            "data",
+            "#[cfg(feature = \"cuda\")]\ncrate::shell::download::go()"
+        )
+        .len(),
+        1
+    );
 }

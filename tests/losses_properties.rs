@@ -120,13 +120,13 @@ fn bad_input_is_a_clear_error() {
         .to_string();
     assert!(err.contains("NaN at row 0, column 1"), "{err}");
 
-    // Both modalities are plain tensors now (a missing one cannot be passed); widths that do
-    // not match are an error, not a panic.
+    // Both modalities are plain tensors now, so a missing one cannot be passed (the type says
+    // so); embeddings whose widths differ are an error that names them, not a panic.
     let l = Tensor::new(&[0u32, 1], &Device::Cpu).unwrap();
     let narrow = Tensor::new(&[[1.0f32], [0.0]], &Device::Cpu).unwrap();
     let err = MultiModalTripletEntropyLoss::default()
         .forward((&e, &e, &l), (&narrow, &narrow, &l))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("shape mismatch"), "{err}");
+    assert!(err.contains("audio embeddings"), "{err}");
 }

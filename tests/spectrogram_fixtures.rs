@@ -1,5 +1,5 @@
 //! The spectrogram against matplotlib's own numbers (fixtures/spectrogram.json, made by
-//! scripts/fixtures/make_spectrogram_fixtures.sh with the seed's rendering code path).
+//! scripts/fixtures/make_spectrogram_fixtures.sh with the tutorial's rendering code path).
 
 mod common;
 

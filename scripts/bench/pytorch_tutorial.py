@@ -1,6 +1,6 @@
 """The tutorial's three trainings in PyTorch + Lightning, for `cargo bench --bench train_side_by_side`.
 
-Re-implements the seed notebook's pipeline (our code, its semantics): torchvision MNIST and an
+Re-implements the original notebook's pipeline (our code, its semantics): torchvision MNIST and an
 ImageFolder of matplotlib spectrogram PNGs, the LeNet-style Encoder, pytorch-metric-learning's
 semihard TripletMarginMiner + TripletMarginLoss (margin 0.5), cross-entropy + triplet for the
 multimodal model, Adam at 1e-3, shuffled drop_last batches, Lightning's Trainer(deterministic=True),

@@ -1,4 +1,4 @@
-"""Renders every FSDD recording as the seed does (matplotlib PNG) into an ImageFolder tree:
+"""Renders every FSDD recording as the tutorial does (matplotlib PNG) into an ImageFolder tree:
 ROOT/{train,validation}/{digit}/{name}.png, validation being index 0-4 of each speaker and digit.
 Prints one JSON line with the file count and seconds."""
 import argparse

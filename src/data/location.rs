@@ -190,12 +190,12 @@ impl DataDir {
         dir: PathBuf,
         fetch: impl FnOnce() -> Result<()>,
     ) -> Result<()> {
-        let hint = if self.offline {
-            "or allow downloads by unsetting MMS_OFFLINE and dropping --offline"
-        } else if cfg!(feature = "download") {
-            return fetch();
-        } else {
+        let hint = if !cfg!(feature = "download") {
             FETCH_HINT
+        } else if self.offline {
+            "or allow downloads by unsetting MMS_OFFLINE and dropping --offline"
+        } else {
+            return fetch();
         };
         drop(fetch);
         Err(Error::MissingData { what, dir, hint })

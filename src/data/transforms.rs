@@ -42,9 +42,11 @@ fn bchw(x: &Tensor) -> Result<(usize, usize, usize, usize)> {
     match *x.dims() {
         [c, h, w] => Ok((1, c, h, w)),
         [b, c, h, w] => Ok((b, c, h, w)),
-        ref d => Err(Error::InvalidArgument(format!(
-            "transforms take (C, H, W) or (B, C, H, W) tensors, got shape {d:?}"
-        ))),
+        ref d => Err(Error::Shape {
+            what: "a transform's input".into(),
+            expected: "(C, H, W) or (B, C, H, W)".into(),
+            found: d.to_vec(),
+        }),
     }
 }
 

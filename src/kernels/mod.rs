@@ -61,7 +61,16 @@ impl Kernels {
             .unwrap_or_else(|| match std::env::var("MMS_KERNELS").as_deref() {
                 Ok("fast") => Kernels::Fast,
                 Ok("reference") => Kernels::Reference,
-                _ => Kernels::Auto,
+                Ok("auto") | Ok("") | Err(_) => Kernels::Auto,
+                Ok(other) => {
+                    static WARNED: std::sync::Once = std::sync::Once::new();
+                    WARNED.call_once(|| {
+                        eprintln!(
+                            "MMS_KERNELS={other:?} is not fast, reference or auto: using auto"
+                        )
+                    });
+                    Kernels::Auto
+                }
             })
     }
 

@@ -2,13 +2,17 @@
 
 use candle_core::{DType, Tensor};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 pub(crate) use crate::ops::check_finite;
 
 /// Checks a batch of embeddings and labels; returns the labels as `u32`.
 pub(crate) fn check_batch(embeddings: &Tensor, labels: &Tensor) -> Result<Vec<u32>> {
     if embeddings.rank() != 2 {
-        crate::bail!("embeddings must be (N, D), got {:?}", embeddings.dims());
+        return Err(Error::Shape {
+            what: "embeddings".into(),
+            expected: "(N, D)".into(),
+            found: embeddings.dims().to_vec(),
+        });
     }
     let n = embeddings.dim(0)?;
     if n == 0 {

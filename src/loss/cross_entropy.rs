@@ -2,7 +2,7 @@
 
 use candle_core::{D, DType, Tensor};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// `mean(-log softmax(logits)[y])`, or with class weights `w`, `sum(w[y] * ce) / sum(w[y])`, as
 /// PyTorch's `CrossEntropyLoss(weight=w)` reduces.
@@ -43,7 +43,11 @@ pub fn cross_entropy(logits: &Tensor, labels: &Tensor, weights: Option<&Tensor>)
         None => Ok(nll.mean_all()?),
         Some(w) => {
             if w.dims() != [c] {
-                crate::bail!("class weights must be ({c},), got {:?}", w.dims());
+                return Err(Error::Shape {
+                    what: "class weights".into(),
+                    expected: format!("({c},)"),
+                    found: w.dims().to_vec(),
+                });
             }
             let wy = w.to_dtype(DType::F32)?.index_select(&labels, 0)?;
             Ok(((nll * &wy)?.sum_all()? / wy.sum_all()?.to_scalar::<f32>()? as f64)?)

@@ -2,7 +2,7 @@
 
 use candle_core::{DType, Tensor};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::loss::cross_entropy::cross_entropy;
 use crate::loss::triplet::TripletLoss;
 
@@ -13,6 +13,13 @@ fn joined(
     audio: &Tensor,
     audio_labels: &Tensor,
 ) -> Result<(Tensor, Tensor)> {
+    if image.rank() != 2 || audio.dims().get(1) != image.dims().get(1) {
+        return Err(Error::Shape {
+            what: "audio embeddings (as wide as the image embeddings)".into(),
+            expected: format!("(B, {})", image.dims().get(1).copied().unwrap_or(0)),
+            found: audio.dims().to_vec(),
+        });
+    }
     let rows = Tensor::cat(&[image, audio], 0)?; // (2B, D)
     let labels = Tensor::cat(
         &[

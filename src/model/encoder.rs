@@ -153,8 +153,8 @@ impl Encoder {
     pub fn encode(&self, x: &Tensor) -> Result<Tensor> {
         // (B, 1, 28, 28) for MNIST, (B, 1, 64, 64) for spectrograms; shapes below are MNIST's.
         self.check_input(x)?;
-        let h = conv_block(&self.conv1, x)?; //   conv 5x5 -> ReLU -> pool 2: (B, 6, 12, 12)
-        let h = conv_block(&self.conv2, &h)?; //  conv 5x5 -> ReLU -> pool 2: (B, 16, 4, 4)
+        let h = conv_block(&self.conv1, x)?; //  conv1 (B, 6, 24, 24) -> ReLU -> pool: (B, 6, 12, 12)
+        let h = conv_block(&self.conv2, &h)?; // conv2 (B, 16, 8, 8) -> ReLU -> pool: (B, 16, 4, 4)
         let h = h.flatten_from(1)?; //                                       (B, 256 = fc1_size)
         self.check_features(x, &h)?;
         let h = self.fc1.forward(&h)?.relu()?; //                            (B, 512)
@@ -181,14 +181,17 @@ impl Encoder {
     }
 
     fn check_features(&self, x: &Tensor, h: &Tensor) -> Result<()> {
-        let features = h.dim(1)?;
-        if features != self.config.fc1_size {
-            crate::bail!(
-                "Encoder input {:?} gives {features} features after the conv blocks, but fc1 expects fc1_size = {} \
-                 (256 is for 1x28x28 images, 2704 for 1x64x64 spectrograms)",
-                x.dims(),
-                self.config.fc1_size
-            );
+        if h.dim(1)? != self.config.fc1_size {
+            return Err(Error::Shape {
+                what: format!(
+                    "Encoder input {:?} after the conv blocks (fc1 expects fc1_size = {}: 256 is for \
+                     1x28x28 images, 2704 for 1x64x64 spectrograms)",
+                    x.dims(),
+                    self.config.fc1_size
+                ),
+                expected: format!("(B, {})", self.config.fc1_size),
+                found: h.dims().to_vec(),
+            });
         }
         Ok(())
     }
@@ -213,10 +216,12 @@ impl Encoder {
 /// # Ok(()) }
 /// ```
 pub fn conv_block(conv: &Conv2d, x: &Tensor) -> Result<Tensor> {
-    Ok(match Kernels::active(x.device()) {
-        Kernels::Fast => kernels::conv::conv_relu_pool(x, conv)?,
-        _ => conv.forward(x)?.relu()?.avg_pool2d(2)?,
-    })
+    if Kernels::active(x.device()) == Kernels::Fast {
+        return Ok(kernels::conv::conv_relu_pool(x, conv)?); // the same three steps, fused
+    }
+    let h = conv.forward(x)?; // (B, O, H-k+1, W-k+1): conv1 on MNIST gives (B, 6, 24, 24)
+    let h = h.relu()?; //        same shape, negatives set to 0
+    Ok(h.avg_pool2d(2)?) //      (B, O, (H-k+1)/2, (W-k+1)/2): (B, 6, 12, 12)
 }
 
 impl Embed for Encoder {

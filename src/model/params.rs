@@ -282,14 +282,18 @@ impl SimpleBackend for ParamStore {
     }
 
     fn get_unchecked(&self, name: &str, dtype: DType, dev: &Device) -> candle_core::Result<Tensor> {
-        if let Some(v) = self
+        let existing = self
             .inner
             .varmap
             .data()
             .lock()
-            .ok()
-            .and_then(|d| d.get(name).cloned())
-        {
+            .map_err(|_| {
+                let e = Error::Poisoned("the parameter store's VarMap");
+                candle_core::Error::Msg(e.to_string())
+            })?
+            .get(name)
+            .cloned();
+        if let Some(v) = existing {
             return v.as_tensor().to_dtype(dtype);
         }
         match &self.inner.source {

@@ -80,7 +80,11 @@ impl EmbeddingIndex {
         metric: SearchMetric,
     ) -> Result<Self> {
         if matrix.rank() != 2 {
-            crate::bail!("an index needs an (N, D) matrix, got {:?}", matrix.dims());
+            return Err(Error::Shape {
+                what: "the matrix of an index".into(),
+                expected: "(N, D)".into(),
+                found: matrix.dims().to_vec(),
+            });
         }
         let (n, d) = matrix.dims2()?;
         if n == 0 || d == 0 {
@@ -194,7 +198,11 @@ impl EmbeddingIndex {
             1 => q.unsqueeze(0)?,
             2 => q,
             _ => {
-                crate::bail!("queries must be (D,) or (Q, D), got {:?}", q.dims());
+                return Err(Error::Shape {
+                    what: "queries".into(),
+                    expected: "(D,) or (Q, D)".into(),
+                    found: q.dims().to_vec(),
+                });
             }
         };
         if q.dim(1)? != self.dim() {

@@ -78,6 +78,13 @@ impl TrainedModel {
         device: &Device,
         build_head: &BuildHead<'_>,
     ) -> Result<Self> {
+        if config.projection.is_some() {
+            return Err(Error::InvalidConfig(
+                "the config asks for MLP projection heads and heads of your own were given: \
+                 set `projection: None` to train your own"
+                    .into(),
+            ));
+        }
         let store = ParamStore::seeded(config.seed);
         let model = build(&config, Some(build_head), store.var_builder(device))?;
         Ok(Self::from_parts(config, model, store.varmap()))

@@ -75,17 +75,6 @@ impl Trainer {
         &self.config
     }
 
-    /// Trains `model` (a fresh one from [`TrainedModel::untrained`] or
-    /// [`TrainedModel::untrained_with`], or a loaded checkpoint) with `callbacks`.
-    pub fn fit_model(
-        &self,
-        model: TrainedModel,
-        data: &TutorialData,
-        callbacks: &mut [&mut dyn Callback],
-    ) -> Result<TrainedModel> {
-        self.resume_with(model, data, callbacks)
-    }
-
     /// Trains a fresh model (initialized from the config's seed) on `data`.
     pub fn fit(&self, data: &TutorialData) -> Result<TrainedModel> {
         self.fit_with(data, &mut [])
@@ -98,13 +87,15 @@ impl Trainer {
         callbacks: &mut [&mut dyn Callback],
     ) -> Result<TrainedModel> {
         let start = TrainedModel::untrained(self.config.clone(), &self.device)?;
-        self.resume_with(start, data, callbacks)
+        self.fit_model(start, data, callbacks)
     }
 
-    /// Goes on training `trained` (its optimizer state starts afresh), appending to its
-    /// history: the loop of [`fit`](crate::train::fit()), with this trainer's progress display,
-    /// timings and `callbacks` plugged in as its hooks.
-    pub fn resume_with(
+    /// Trains `trained`: a fresh model from [`TrainedModel::untrained`] or
+    /// [`TrainedModel::untrained_with`], or a loaded checkpoint to go on training (its optimizer
+    /// state starts afresh; the history grows). This is the loop of
+    /// [`fit`](crate::train::fit()), with this trainer's progress display, timings, history and
+    /// `callbacks` plugged in as its hooks.
+    pub fn fit_model(
         &self,
         mut trained: TrainedModel,
         data: &TutorialData,
@@ -130,8 +121,10 @@ impl Trainer {
             epoch_steps: 0,
         };
         fit(&trained.model, &trained.varmap, data, config, &mut hooks)?;
-        let epochs_run = trained.history.epochs.len() - epochs_before;
-        trained.history.stopped_early = epochs_run < config.epochs;
+        // Fewer epochs than asked for: a callback or `max_steps` stopped the run.
+        if trained.history.epochs.len() - epochs_before < config.epochs {
+            trained.history.stopped_early = true;
+        }
         Ok(trained)
     }
 }
