@@ -133,4 +133,8 @@ if ! grep -q "kernel.sh" "$kernel_dir/kernel.json"; then
   say "the 'rust' kernel in $kernel_dir no longer runs our wrapper (evcxr_jupyter replaced kernel.json)" >&2
   exit 1
 fi
+if ! command -v jupyter >/dev/null 2>&1; then
+  scripts_dir="$("$python" -c 'import sysconfig; print(sysconfig.get_path("scripts", "posix_user"))' 2>/dev/null || true)"
+  say "note: the jupyter command is not on PATH; add ${scripts_dir:-the Python user scripts folder} to PATH, or start it with: $python -m notebook notebooks/"
+fi
 say "done; check with: cargo run --release -- doctor"

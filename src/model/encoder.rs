@@ -184,9 +184,11 @@ impl Encoder {
         if h.dim(1)? != self.config.fc1_size {
             return Err(Error::Shape {
                 what: format!(
-                    "Encoder input {:?} after the conv blocks (fc1 expects fc1_size = {}: 256 is for \
-                     1x28x28 images, 2704 for 1x64x64 spectrograms)",
+                    "Encoder input {:?} gives {} features after the conv blocks, but fc1 expects \
+                     fc1_size = {} (256 is for 1x28x28 images, 2704 for 1x64x64 spectrograms); \
+                     the flattened features",
                     x.dims(),
+                    h.dim(1)?,
                     self.config.fc1_size
                 ),
                 expected: format!("(B, {})", self.config.fc1_size),

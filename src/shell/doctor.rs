@@ -144,6 +144,10 @@ pub struct KernelSpecInfo {
     pub template: Option<PathBuf>,
 }
 
+/// Prints what `jupyter kernelspec list --json` prints, without needing `jupyter` on PATH.
+const KERNELSPECS_PY: &str = "import json; from jupyter_client.kernelspec import KernelSpecManager as K; \
+     print(json.dumps({'kernelspecs': K().get_all_specs()}))";
+
 /// Reads the `rust` kernel out of `jupyter kernelspec list --json` output.
 ///
 /// # Example
@@ -196,20 +200,33 @@ pub fn check_kernel(repo: &Path) -> Vec<Check> {
                 .map_err(|e| format!("cannot run jupyter: {e}"))?;
             Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         })
+        .map(|l| (l, true))
         .or_else(|_| {
+            // A `pip install --user` puts `jupyter` in a folder that is often not on PATH
+            // (~/.local/bin): ask Python's jupyter_client for the same listing.
             let out = Command::new("python3")
-                .args(["-m", "jupyter", "kernelspec", "list", "--json"])
+                .args(["-c", KERNELSPECS_PY])
                 .output()
-                .map_err(|e| format!("cannot run python3 -m jupyter: {e}"))?;
+                .map_err(|e| format!("cannot run python3: {e}"))?;
             if out.status.success() {
-                Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+                Ok((String::from_utf8_lossy(&out.stdout).into_owned(), false))
             } else {
-                Err("Jupyter is not installed (no `jupyter` command)".to_string())
+                Err("Jupyter is not installed (no `jupyter` command, no jupyter_client for python3)"
+                    .to_string())
             }
         });
     let listing = match listing {
-        Ok(l) => {
+        Ok((l, true)) => {
             checks.push(Check::ok("jupyter", "jupyter found"));
+            l
+        }
+        Ok((l, false)) => {
+            checks.push(Check::warn(
+                "jupyter",
+                "Jupyter is installed for python3, but the `jupyter` command is not on PATH",
+                "add Python's user scripts folder to PATH (on Linux ~/.local/bin), or start \
+                 Jupyter with `python3 -m notebook`",
+            ));
             l
         }
         Err(e) => {

@@ -148,7 +148,9 @@ pub struct TrainConfig {
     /// Compute the validation loss after each epoch.
     pub validate: bool,
     /// MLP projection heads after the multimodal model's encoders (`None`: no heads, as in the
-    /// tutorial). Checkpoints saved before this field existed load with `None`.
+    /// tutorial). Checkpoints saved before this field existed load with `None`, and `None` is
+    /// not written, so a run without heads saves the same `config.json` as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection: Option<MlpProjectionConfig>,
 }
 
