@@ -233,6 +233,37 @@ pub enum Error {
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The value named `name` among `presets` (`(name, value)` pairs), or [`Error::UnknownChoice`]
+/// listing the names: how the choices that carry settings (optimizer, progress mode) parse.
+pub(crate) fn pick_preset<T: Copy>(
+    presets: &[(&'static str, T)],
+    name: &str,
+    what: &'static str,
+    expected: &'static str,
+) -> Result<T> {
+    presets
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| Error::UnknownChoice {
+            what,
+            found: name.to_string(),
+            expected,
+        })
+}
+
+/// The name of `value` among `presets`, for clap's `ValueEnum::to_possible_value`.
+#[cfg(feature = "cli")]
+pub(crate) fn preset_name<T: PartialEq>(
+    presets: &[(&'static str, T)],
+    value: &T,
+) -> Option<clap::builder::PossibleValue> {
+    presets
+        .iter()
+        .find(|(_, v)| v == value)
+        .map(|(n, _)| clap::builder::PossibleValue::new(*n))
+}
+
 impl Error {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {

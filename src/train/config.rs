@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, pick_preset};
 use crate::loss::LossChoice;
 use crate::model::{MlpProjectionConfig, ModelKind};
 
@@ -61,15 +61,8 @@ impl std::str::FromStr for OptimizerChoice {
         } else {
             s
         };
-        Self::PRESETS
-            .iter()
-            .find(|(name, _)| *name == s)
-            .map(|(_, c)| *c)
-            .ok_or_else(|| Error::UnknownChoice {
-                what: "optimizer",
-                found: s.to_string(),
-                expected: "adam, adamw, sgd, sgd-momentum or rmsprop",
-            })
+        let expected = "adam, adamw, sgd, sgd-momentum or rmsprop";
+        pick_preset(&Self::PRESETS, s, "optimizer", expected)
     }
 }
 
@@ -77,21 +70,12 @@ impl std::str::FromStr for OptimizerChoice {
 #[cfg(feature = "cli")]
 impl clap::ValueEnum for OptimizerChoice {
     fn value_variants<'a>() -> &'a [Self] {
-        const VARIANTS: [OptimizerChoice; 5] = [
-            OptimizerChoice::Adam,
-            OptimizerChoice::AdamW { weight_decay: 0.01 },
-            OptimizerChoice::Sgd { momentum: 0.0 },
-            OptimizerChoice::Sgd { momentum: 0.9 },
-            OptimizerChoice::RmsProp,
-        ];
-        &VARIANTS
+        const P: [(&str, OptimizerChoice); 5] = OptimizerChoice::PRESETS;
+        &[P[0].1, P[1].1, P[2].1, P[3].1, P[4].1]
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Self::PRESETS
-            .iter()
-            .find(|(_, c)| c == self)
-            .map(|(name, _)| clap::builder::PossibleValue::new(*name))
+        crate::error::preset_name(&Self::PRESETS, self)
     }
 }
 

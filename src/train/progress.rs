@@ -6,7 +6,7 @@ use std::time::Instant;
 #[cfg(feature = "cli")]
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, pick_preset};
 
 /// How the trainer reports progress.
 ///
@@ -52,15 +52,8 @@ impl std::str::FromStr for ProgressMode {
     type Err = Error;
     /// Reads `auto`, `bar`, `lines` (every 10 steps), `epochs` or `quiet`.
     fn from_str(s: &str) -> Result<Self> {
-        Self::PRESETS
-            .iter()
-            .find(|(name, _)| *name == s)
-            .map(|(_, m)| *m)
-            .ok_or_else(|| Error::UnknownChoice {
-                what: "progress mode",
-                found: s.to_string(),
-                expected: "auto, bar, lines, epochs or quiet",
-            })
+        let expected = "auto, bar, lines, epochs or quiet";
+        pick_preset(&Self::PRESETS, s, "progress mode", expected)
     }
 }
 
@@ -68,21 +61,12 @@ impl std::str::FromStr for ProgressMode {
 #[cfg(feature = "cli")]
 impl clap::ValueEnum for ProgressMode {
     fn value_variants<'a>() -> &'a [Self] {
-        const VARIANTS: [ProgressMode; 5] = [
-            ProgressMode::Auto,
-            ProgressMode::Bar,
-            ProgressMode::Lines { every: 10 },
-            ProgressMode::EpochsOnly,
-            ProgressMode::Quiet,
-        ];
-        &VARIANTS
+        const P: [(&str, ProgressMode); 5] = ProgressMode::PRESETS;
+        &[P[0].1, P[1].1, P[2].1, P[3].1, P[4].1]
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Self::PRESETS
-            .iter()
-            .find(|(_, m)| m == self)
-            .map(|(name, _)| clap::builder::PossibleValue::new(*name))
+        crate::error::preset_name(&Self::PRESETS, self)
     }
 }
 
