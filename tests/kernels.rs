@@ -2,23 +2,12 @@
 //! kernels and with the plain candle reference (what a GPU runs) give the same losses, to float
 //! rounding, and both change the weights the same way.
 
-use multimodal_search::candle_core::{Device, Tensor};
-use multimodal_search::data::{LabeledSet, TutorialData};
+mod common;
+
+use multimodal_search::candle_core::Device;
 use multimodal_search::kernels::Kernels;
 use multimodal_search::model::ModelKind;
 use multimodal_search::train::{OptimizerChoice, ProgressMode, TrainConfig, TrainedModel, Trainer};
-
-fn data() -> TutorialData {
-    let set = |n: usize, side: usize, seed: u64| {
-        let v: Vec<f32> = (0..n * side * side)
-            .map(|i| ((i as f64 * 0.37 + seed as f64).sin()) as f32)
-            .collect();
-        let x = Tensor::from_vec(v, (n, 1, side, side), &Device::Cpu).unwrap();
-        let labels = (0..n as u32).map(|i| i % 4).collect();
-        LabeledSet::new(x, labels, (0..n).map(|i| i.to_string()).collect()).unwrap()
-    };
-    TutorialData::from_sets(set(48, 28, 1), set(24, 64, 2), set(8, 28, 3), set(8, 64, 4)).unwrap()
-}
 
 fn train(kernels: Kernels) -> TrainedModel {
     let config = TrainConfig {
@@ -36,7 +25,7 @@ fn train(kernels: Kernels) -> TrainedModel {
     kernels.scope(|| {
         Trainer::new(config)
             .progress(ProgressMode::Quiet)
-            .fit(&data())
+            .fit(&common::synthetic_data(48, 24))
             .unwrap()
     })
 }

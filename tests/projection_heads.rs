@@ -2,24 +2,13 @@
 //! here, trained by `Trainer`, saved, loaded (`load` and `load_with`) and embedding bit for bit
 //! as before.
 
+mod common;
+
 use multimodal_search::candle_core::{DType, Device, Module, Tensor};
 use multimodal_search::candle_nn::{Linear, VarBuilder};
-use multimodal_search::data::{LabeledSet, TutorialData};
+use multimodal_search::data::TutorialData;
 use multimodal_search::model::{MlpProjectionConfig, ModelKind, Projection, TutorialModel};
 use multimodal_search::train::{ProgressMode, TrainConfig, TrainedModel, Trainer};
-
-/// Random digits and spectrograms: the point here is the plumbing, not what is learned.
-fn data() -> TutorialData {
-    let set = |n: usize, side: usize, seed: u64| {
-        let v: Vec<f32> = (0..n * side * side)
-            .map(|i| ((i as f64 * 0.37 + seed as f64).sin()) as f32)
-            .collect();
-        let x = Tensor::from_vec(v, (n, 1, side, side), &Device::Cpu).unwrap();
-        let labels = (0..n as u32).map(|i| i % 4).collect();
-        LabeledSet::new(x, labels, (0..n).map(|i| i.to_string()).collect()).unwrap()
-    };
-    TutorialData::from_sets(set(32, 28, 1), set(16, 64, 2), set(8, 28, 3), set(8, 64, 4)).unwrap()
-}
 
 fn config() -> TrainConfig {
     TrainConfig {
@@ -91,7 +80,7 @@ fn embeddings(model: &TutorialModel, data: &TutorialData) -> (Vec<u32>, Vec<u32>
 
 #[test]
 fn mlp_heads_train_save_and_load_bit_for_bit() {
-    let data = data();
+    let data = common::synthetic_data(32, 16);
     let config = TrainConfig {
         projection: Some(MlpProjectionConfig {
             hidden_size: 12,
@@ -127,7 +116,7 @@ fn mlp_heads_train_save_and_load_bit_for_bit() {
 
 #[test]
 fn heads_of_your_own_train_save_and_load_with_bit_for_bit() {
-    let data = data();
+    let data = common::synthetic_data(32, 16);
     let start = TrainedModel::untrained_with(config(), &Device::Cpu, &tanh_head).unwrap();
     let before = head_weights(&start);
     let names: Vec<&str> = before.iter().map(|(n, _)| n.as_str()).collect();

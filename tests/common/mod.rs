@@ -62,3 +62,29 @@ pub fn max_abs_diff(
         .and_then(|d| d.to_scalar::<f32>())
         .expect("two tensors of one shape")
 }
+
+/// A small made-up `TutorialData` (no files): `train_images` digits and `train_audio`
+/// spectrograms of smooth patterns with labels 0-3, and 8 validation items of each. For tests of
+/// the plumbing (training, checkpoints, kernels), not of what is learned.
+pub fn synthetic_data(
+    train_images: usize,
+    train_audio: usize,
+) -> multimodal_search::data::TutorialData {
+    use multimodal_search::candle_core::{Device, Tensor};
+    use multimodal_search::data::{LabeledSet, TutorialData};
+    let set = |n: usize, side: usize, seed: u64| {
+        let v: Vec<f32> = (0..n * side * side)
+            .map(|i| ((i as f64 * 0.37 + seed as f64).sin()) as f32)
+            .collect();
+        let x = Tensor::from_vec(v, (n, 1, side, side), &Device::Cpu).unwrap();
+        let labels = (0..n as u32).map(|i| i % 4).collect();
+        LabeledSet::new(x, labels, (0..n).map(|i| i.to_string()).collect()).unwrap()
+    };
+    TutorialData::from_sets(
+        set(train_images, 28, 1),
+        set(train_audio, 64, 2),
+        set(8, 28, 3),
+        set(8, 64, 4),
+    )
+    .unwrap()
+}
