@@ -125,10 +125,24 @@ pub enum Error {
         /// hound's error.
         source: hound::Error,
     },
+    /// Some recordings could not be read (corrupt or truncated files).
+    #[error(
+        "{count} of {total} recordings could not be read: {errors}. Delete each file named (runs then \
+         use the other recordings), or restore it: delete it, then run `mmsearch download`, which \
+         fetches the missing recordings again"
+    )]
+    UnreadableRecordings {
+        /// How many failed.
+        count: usize,
+        /// How many were read.
+        total: usize,
+        /// Each failure, naming its file.
+        errors: String,
+    },
     /// A data file or folder is missing and downloads are not allowed.
     #[error(
-        "missing data: {what} not found in {}. Point --data or MMS_DATA at the folder that holds mnist/ and fsdd/recordings/ \
-         (for example ../shared/data), {hint}",
+        "missing data: {what} not found in {}. Point --data or MMS_DATA at the folder that holds mnist/ and fsdd/recordings/, \
+         {hint}",
         dir.display()
     )]
     MissingData {
@@ -138,6 +152,45 @@ pub enum Error {
         dir: PathBuf,
         /// The other way to get it (allow downloads, or run `mmsearch download`).
         hint: &'static str,
+    },
+    /// The data folder named by `--data` or `MMS_DATA` does not exist (a typo, most often).
+    #[error(
+        "the data folder {} named by {via} does not exist: fix the path, or create the folder first \
+         if the datasets should be downloaded into it",
+        dir.display()
+    )]
+    DataDirNotFound {
+        /// The folder.
+        dir: PathBuf,
+        /// `--data` or `MMS_DATA`.
+        via: &'static str,
+    },
+    /// A tensor holds NaN or an infinity where finite numbers are needed.
+    #[error("{what} hold {value} at row {row}, column {column}")]
+    NotFinite {
+        /// Which tensor.
+        what: String,
+        /// The first bad value.
+        value: f32,
+        /// Its row.
+        row: usize,
+        /// Its column.
+        column: usize,
+    },
+    /// Training produced NaN or infinite values: the weights blew up.
+    #[error(
+        "training diverged at epoch {epoch}, step {step}: {reason}. The learning rate {learning_rate:e} \
+         is most likely too high (the tutorial uses 1e-3): lower it"
+    )]
+    Diverged {
+        /// The epoch (1-based).
+        epoch: usize,
+        /// The step within it (1-based).
+        step: usize,
+        /// What was not finite.
+        reason: String,
+        /// The learning rate in use.
+        learning_rate: f64,
     },
     /// An HTTP download failed.
     #[error("download of {url} failed: {reason}")]

@@ -26,17 +26,42 @@ use multimodal_search::viz::EmbeddingPlots;
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Cli {
-    /// Data folder holding mnist/ and fsdd/recordings/ (default: $MMS_DATA, ./data, or the user cache).
+    /// Data folder holding mnist/ and fsdd/recordings/ (default: $MMS_DATA, ./data, the
+    /// checkout's data/, or the user cache).
     #[arg(long, global = true)]
     data: Option<PathBuf>,
     /// Never download; a missing file is an error (also MMS_OFFLINE=1).
     #[arg(long, global = true)]
     offline: bool,
-    /// Progress: a bar in a terminal and lines otherwise (auto), or as named.
-    #[arg(long, global = true, value_enum, default_value = "auto")]
-    progress: ProgressMode,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// A count given on the command line: a whole number of at least 1. Negative numbers reach this
+/// parser (the arguments allow them) so that `--epochs -1` is answered as a bad value, not as
+/// an unknown flag.
+fn at_least_one(s: &str) -> std::result::Result<usize, String> {
+    match s.trim().parse::<i128>() {
+        Ok(n) if n >= 1 => usize::try_from(n).map_err(|_| format!("{s} is too large")),
+        Ok(_) => Err(format!("must be at least 1, found {s}")),
+        Err(_) => Err(format!("must be a whole number of at least 1, found {s:?}")),
+    }
+}
+
+/// Progress display: a bar in a terminal and lines otherwise (auto), or as named.
+#[derive(Args, Debug, Clone)]
+struct ProgressArg {
+    /// Progress: a bar in a terminal and lines otherwise (auto), or as named.
+    #[arg(long, value_enum, default_value = "auto")]
+    progress: ProgressMode,
+}
+
+impl Default for ProgressArg {
+    fn default() -> Self {
+        ProgressArg {
+            progress: ProgressMode::Auto,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -56,6 +81,7 @@ enum Command {
 }
 
 #[derive(Args, Debug, Default)]
+#[command(allow_negative_numbers = true)]
 struct TutorialArgs {
     /// A small smoke run (bounded steps, cross-modal metrics only).
     #[arg(long)]
@@ -67,14 +93,17 @@ struct TutorialArgs {
     #[arg(long, default_value = "runs")]
     runs: PathBuf,
     /// Epochs for all three models (default: the tutorial's 2).
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     epochs: Option<usize>,
     /// Also save the first seed's three checkpoints here (how checkpoints/ is made).
     #[arg(long)]
     save_pretrained: Option<PathBuf>,
+    #[command(flatten)]
+    progress: ProgressArg,
 }
 
 #[derive(Args, Debug)]
+#[command(allow_negative_numbers = true)]
 struct TrainArgs {
     /// Which of the tutorial's three models.
     #[arg(long, value_enum, default_value = "multimodal")]
@@ -83,16 +112,16 @@ struct TrainArgs {
     #[arg(long)]
     out: PathBuf,
     /// Embedding width.
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     embedding_size: Option<usize>,
     /// Learning rate.
     #[arg(long)]
     learning_rate: Option<f64>,
     /// Epochs.
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     epochs: Option<usize>,
     /// Pairs per batch.
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     batch_size: Option<usize>,
     /// Seed.
     #[arg(long)]
@@ -110,26 +139,29 @@ struct TrainArgs {
     #[arg(long)]
     augment: bool,
     /// Stop after this many steps.
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     max_steps: Option<usize>,
     /// Skip the validation loss.
     #[arg(long)]
     no_validate: bool,
     /// Add MLP projection heads after the multimodal model's encoders: hidden width.
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     projection_hidden: Option<usize>,
     /// Add MLP projection heads after the multimodal model's encoders: shared-space width.
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     projection_output: Option<usize>,
+    #[command(flatten)]
+    progress: ProgressArg,
 }
 
 #[derive(Args, Debug)]
+#[command(allow_negative_numbers = true)]
 struct EvalArgs {
     /// Folder holding unimodal_audio/, unimodal_image/ and multimodal/ (default: checkpoints/).
     #[arg(long)]
     checkpoints: Option<PathBuf>,
     /// The k of precision at k.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value = "5", value_parser = at_least_one)]
     k: usize,
 }
 
@@ -157,8 +189,16 @@ fn load_data(data: &DataDir) -> Result<TutorialData> {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Some(dir) = cli
+        .data
+        .as_deref()
+        .filter(|_| matches!(cli.command, Some(Command::Download)))
+    {
+        // `download --data DIR` names where to put the data: create it. Everywhere else a
+        // folder that does not exist is an error (a typo must not start a download).
+        std::fs::create_dir_all(dir).map_err(|e| multimodal_search::Error::io(dir, e))?;
+    }
     let data = DataDir::resolve(cli.data.as_deref(), cli.offline);
-    let progress = cli.progress;
     match cli.command.unwrap_or(Command::Tutorial(TutorialArgs {
         seeds: vec![42],
         runs: PathBuf::from("runs"),
@@ -166,14 +206,18 @@ fn run(cli: Cli) -> Result<()> {
     })) {
         Command::Download => {
             let m = data.ensure_mnist()?;
-            let f = data.ensure_fsdd()?;
+            let restored = data.restore_fsdd()?;
+            let f = data.fsdd_dir();
             println!("MNIST in {}\nFSDD in {}", m.display(), f.display());
+            if restored > 0 {
+                println!("FSDD: {restored} missing recording(s) fetched again");
+            }
             Ok(())
         }
         Command::Summary => summary(&data),
         Command::Doctor => doctor(&data),
-        Command::Tutorial(args) => tutorial(&data, args, progress),
-        Command::Train(args) => train(&data, args, progress),
+        Command::Tutorial(args) => tutorial(&data, args),
+        Command::Train(args) => train(&data, args),
         Command::Eval(args) => eval(&data, args),
     }
 }
@@ -188,23 +232,29 @@ fn doctor(data: &DataDir) -> Result<()> {
     let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
     let warned = checks.iter().filter(|c| c.status == Status::Warn).count();
     println!(
-        "doctor: {} ok, {warned} warning(s), {failed} problem(s)",
-        checks.len() - failed - warned
+        "doctor: {} ok, {warned} warning(s), {failed} problem(s){}",
+        checks.len() - failed - warned,
+        if failed > 0 {
+            ": fix each as its line says"
+        } else {
+            ""
+        }
     );
     if failed > 0 {
-        multimodal_search::bail!("{failed} check(s) failed: fix them as shown above");
+        // The lines above said what is wrong; an error message here would only repeat it.
+        std::process::exit(1);
     }
     Ok(())
 }
 
-fn tutorial(data: &DataDir, args: TutorialArgs, progress: ProgressMode) -> Result<()> {
+fn tutorial(data: &DataDir, args: TutorialArgs) -> Result<()> {
     let t0 = Instant::now();
     let d = load_data(data)?;
     let opts = TutorialOptions {
         seeds: args.seeds,
         quick: args.quick,
         runs_dir: args.runs,
-        progress,
+        progress: args.progress.progress,
         k: 5,
         save_pretrained: args.save_pretrained,
         epochs: args.epochs,
@@ -230,7 +280,7 @@ fn tutorial(data: &DataDir, args: TutorialArgs, progress: ProgressMode) -> Resul
     Ok(())
 }
 
-fn train(data: &DataDir, a: TrainArgs, progress: ProgressMode) -> Result<()> {
+fn train(data: &DataDir, a: TrainArgs) -> Result<()> {
     let mut c = TrainConfig::tutorial(a.model);
     c.embedding_size = a.embedding_size.unwrap_or(c.embedding_size);
     c.learning_rate = a.learning_rate.unwrap_or(c.learning_rate);
@@ -256,7 +306,7 @@ fn train(data: &DataDir, a: TrainArgs, progress: ProgressMode) -> Result<()> {
     let d = load_data(data)?;
     let mut plots = EmbeddingPlots::new(Some(a.out.clone()));
     let t = Trainer::new(c)
-        .progress(progress)
+        .progress(a.progress.progress)
         .fit_with(&d, &mut [&mut plots])?;
     t.save(&a.out)?;
     t.history

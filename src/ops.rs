@@ -148,12 +148,12 @@ pub fn check_finite(t: &Tensor, what: &str) -> Result<()> {
     let v = t.flatten_all()?.to_dtype(DType::F32)?.to_vec1::<f32>()?;
     if let Some(i) = v.iter().position(|x| !x.is_finite()) {
         let cols = if t.rank() == 2 { t.dim(1)? } else { 1 };
-        crate::bail!(
-            "{what} hold {} at row {}, column {}",
-            v[i],
-            i / cols,
-            i % cols
-        );
+        return Err(crate::error::Error::NotFinite {
+            what: what.to_string(),
+            value: v[i],
+            row: i / cols,
+            column: i % cols,
+        });
     }
     Ok(())
 }

@@ -318,6 +318,57 @@ fn data_dir_downloads_the_real_fsdd_archive_and_verifies_all_3000() {
     let scan = data.fsdd().unwrap();
     assert_eq!((scan.train.len(), scan.validation.len()), (2700, 300));
     assert_eq!(FsddManifest::official().len(), 3000);
+
+    // `mmsearch download` after a broken recording was deleted: only that one comes back.
+    assert_eq!(
+        data.restore_fsdd().unwrap(),
+        0,
+        "nothing missing, nothing fetched"
+    );
+    let gone = data.fsdd_dir().join(&files[7].0);
+    std::fs::remove_file(&gone).unwrap();
+    assert_eq!(data.restore_fsdd().unwrap(), 1);
+    assert_eq!(std::fs::read(&gone).unwrap(), files[7].1);
+    std::fs::remove_file(&gone).unwrap();
+    let offline = DataDir::new(dir.path(), true);
+    let err = offline.restore_fsdd().unwrap_err().to_string();
+    assert!(err.contains("1 of FSDD's 3000 recordings"), "{err}");
+}
+
+#[test]
+fn an_unreachable_server_says_what_to_do_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // Port 1 on the loopback: refused at once, as an unknown host or a dead network would be.
+    let data = DataDir::new(dir.path(), false).with_sources(DownloadSources {
+        mnist_base_url: "http://127.0.0.1:1/mnist/".into(),
+        fsdd_archive_url: "http://127.0.0.1:1/fsdd.tar.gz".into(),
+    });
+    for err in [
+        data.ensure_mnist().unwrap_err().to_string(),
+        data.ensure_fsdd().unwrap_err().to_string(),
+    ] {
+        assert!(
+            err.contains("check the network connection") && err.contains("MMS_DATA"),
+            "{err}"
+        );
+    }
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+
+    // A folder that does not exist (a mistyped path) is refused before any download.
+    let typo = dir.path().join("dtaa");
+    let err = DataDir::new(&typo, false)
+        .ensure_mnist()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("does not exist") && err.contains("dtaa"),
+        "{err}"
+    );
+    assert!(!typo.exists());
 }
 
 #[test]
@@ -328,6 +379,13 @@ fn offline_never_downloads_and_names_the_folder() {
     let err = data.ensure_fsdd().unwrap_err().to_string();
     assert!(
         err.contains("FSDD recordings") && err.contains("MMS_DATA"),
+        "{err}"
+    );
+    // Offline because the code asked, not the user: no advice to unset what was never set.
+    assert!(
+        err.contains("mmsearch download")
+            && !err.contains("MMS_OFFLINE")
+            && !err.contains("--offline"),
         "{err}"
     );
     assert!(

@@ -212,3 +212,41 @@ fn recording_split_follows_the_index() {
     let r = Recording::from_path(Path::new("x/9_theo_5.wav")).unwrap();
     assert_eq!(r.split(), FsddSplit::Train);
 }
+
+#[test]
+fn one_run_names_every_broken_recording_and_says_what_to_do() {
+    use multimodal_search::candle_core::Device;
+    use multimodal_search::data::{LabeledSet, Spectrogrammer};
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["1_ann_5.wav", "2_ann_6.wav"] {
+        write_wav(&dir.path().join(name), 1, 8000, 16, 4000);
+    }
+    std::fs::write(dir.path().join("3_ann_7.wav"), b"RIFF not really").unwrap();
+    let mut bytes = std::fs::read(dir.path().join("1_ann_5.wav")).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(dir.path().join("4_ann_8.wav"), bytes).unwrap();
+    let scan = FsddScan::scan(dir.path()).unwrap();
+    assert_eq!(scan.train.len(), 4);
+    let err = LabeledSet::from_recordings(&scan.train, &Spectrogrammer::default(), &Device::Cpu)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("2 of 4 recordings could not be read"),
+        "{err}"
+    );
+    assert!(
+        err.contains("3_ann_7.wav") && err.contains("4_ann_8.wav") && !err.contains("1_ann_5"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Delete each file named") && err.contains("mmsearch download"),
+        "{err}"
+    );
+    // Deleting them, as the message says, lets the rest load.
+    std::fs::remove_file(dir.path().join("3_ann_7.wav")).unwrap();
+    std::fs::remove_file(dir.path().join("4_ann_8.wav")).unwrap();
+    let scan = FsddScan::scan(dir.path()).unwrap();
+    let set =
+        LabeledSet::from_recordings(&scan.train, &Spectrogrammer::default(), &Device::Cpu).unwrap();
+    assert_eq!(set.len(), 2);
+}

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::data::fsdd::Recording;
 use crate::data::mnist::{Mnist, MnistSplit};
 use crate::data::spectrogram::Spectrogrammer;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A modality's items, labels and ids, row `i` of each belonging together.
 ///
@@ -73,10 +73,23 @@ impl LabeledSet {
         device: &Device,
     ) -> Result<Self> {
         let size = spectrogrammer.config().size;
-        let images: Vec<Vec<f32>> = recordings
+        let results: Vec<Result<Vec<f32>>> = recordings
             .par_iter()
             .map(|r| spectrogrammer.compute(&r.samples()?))
-            .collect::<Result<_>>()?;
+            .collect();
+        // Read every file before failing, so one run names all the broken recordings at once.
+        let broken: Vec<String> = results
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(|e| e.to_string()))
+            .collect();
+        if !broken.is_empty() {
+            return Err(Error::UnreadableRecordings {
+                count: broken.len(),
+                total: recordings.len(),
+                errors: broken.join("; "),
+            });
+        }
+        let images: Vec<Vec<f32>> = results.into_iter().collect::<Result<_>>()?;
         let data: Vec<f32> = images.concat();
         let items = Tensor::from_vec(data, (recordings.len(), 1, size, size), device)?;
         let labels = recordings.iter().map(|r| r.digit as u32).collect();

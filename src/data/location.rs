@@ -18,6 +18,9 @@ pub enum DataSource {
     Env,
     /// `./data` in the working directory.
     Local,
+    /// `data/` in the checkout this crate was built from (what a notebook in `notebooks/` finds
+    /// when the CLI, run from the repository root, finds `./data`).
+    Checkout,
     /// The user cache folder (`~/.cache/multimodal-search` on Linux).
     Cache,
 }
@@ -25,8 +28,10 @@ pub enum DataSource {
 /// The data folder: it holds `mnist/` (IDX files, raw or `.gz`) and `fsdd/recordings/`.
 ///
 /// Chosen by [`DataDir::resolve`]: `--data DIR`, else `MMS_DATA`, else `./data` when it exists,
-/// else the user cache folder. With `offline` (`--offline` or `MMS_OFFLINE=1`) nothing is ever
-/// downloaded and a missing file is an error that names the folder and `MMS_DATA`.
+/// else `data/` in this crate's checkout when it exists, else the user cache folder. A folder
+/// named by `--data` or `MMS_DATA` must exist: a typo is an error, never a fresh download into
+/// it. With `offline` (`--offline` or `MMS_OFFLINE=1`) nothing is ever downloaded and a missing
+/// file is an error that names the folder and `MMS_DATA`.
 ///
 /// # Example
 /// ```
@@ -40,6 +45,8 @@ pub enum DataSource {
 pub struct DataDir {
     root: PathBuf,
     offline: bool,
+    /// Who forbade downloads (for the hint of a missing-data error).
+    offline_by: OfflineBy,
     source: DataSource,
     #[cfg_attr(not(feature = "download"), allow(dead_code))]
     sources: DownloadSources,
@@ -49,6 +56,25 @@ pub struct DataDir {
 
 /// What a missing-data error suggests when this build cannot download.
 pub(crate) const FETCH_HINT: &str = "or fetch the datasets with `mmsearch download`";
+
+/// Who made a [`DataDir`] offline: the hint of a missing-data error names only what the user set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct OfflineBy {
+    flag: bool,
+    env: bool,
+}
+
+impl OfflineBy {
+    fn hint(self) -> &'static str {
+        match (self.flag, self.env) {
+            (true, true) => "or allow downloads by unsetting MMS_OFFLINE and dropping --offline",
+            (true, false) => "or allow downloads by dropping --offline",
+            (false, true) => "or allow downloads by unsetting MMS_OFFLINE",
+            // Offline because the caller (the doctor, a test) asked for it in code.
+            (false, false) => FETCH_HINT,
+        }
+    }
+}
 
 fn truthy(v: &str) -> bool {
     matches!(
@@ -63,22 +89,34 @@ impl DataDir {
         DataDir {
             root: root.into(),
             offline,
+            offline_by: OfflineBy {
+                flag: false,
+                env: false,
+            },
             source: DataSource::Explicit,
             sources: DownloadSources::default(),
             progress: false,
         }
     }
 
-    /// Applies the lookup order: `flag`, `MMS_DATA`, `./data`, the user cache folder; offline when
-    /// `offline` or `MMS_OFFLINE` is set to 1/true/yes/on.
+    /// Applies the lookup order: `flag`, `MMS_DATA`, `./data`, the checkout's `data/`, the user
+    /// cache folder; offline when `offline` or `MMS_OFFLINE` is set to 1/true/yes/on.
     pub fn resolve(flag: Option<&Path>, offline: bool) -> Self {
-        let offline = offline || std::env::var("MMS_OFFLINE").is_ok_and(|v| truthy(&v));
+        let offline_by = OfflineBy {
+            flag: offline,
+            env: std::env::var("MMS_OFFLINE").is_ok_and(|v| truthy(&v)),
+        };
+        // Where `cargo` built this crate from: the repository root, for the CLI and for a
+        // notebook's `:dep ... path = ".."` alike (a notebook's working folder is notebooks/).
+        let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
         let (root, source) = if let Some(p) = flag {
             (p.to_path_buf(), DataSource::Explicit)
         } else if let Some(p) = std::env::var_os("MMS_DATA").filter(|p| !p.is_empty()) {
             (PathBuf::from(p), DataSource::Env)
         } else if Path::new("data").is_dir() {
             (PathBuf::from("data"), DataSource::Local)
+        } else if checkout.is_dir() {
+            (checkout, DataSource::Checkout)
         } else {
             let cache = dirs::cache_dir()
                 .unwrap_or_else(std::env::temp_dir)
@@ -87,7 +125,8 @@ impl DataDir {
         };
         DataDir {
             root,
-            offline,
+            offline: offline_by.flag || offline_by.env,
+            offline_by,
             source,
             sources: DownloadSources::default(),
             progress: true,
@@ -182,6 +221,30 @@ impl DataDir {
         Ok(self.fsdd_dir())
     }
 
+    /// Fetches FSDD again when any recording of its official list is missing from the folder
+    /// (a deleted broken file, an interrupted copy); the recordings there are kept. Returns how
+    /// many were written. This is what `mmsearch download` runs.
+    #[cfg(feature = "download")]
+    pub fn restore_fsdd(&self) -> Result<usize> {
+        let manifest = FsddManifest::official();
+        let dir = self.fsdd_dir();
+        let missing = manifest.names().filter(|n| !dir.join(n).is_file()).count();
+        if missing == 0 {
+            return Ok(0);
+        }
+        let what = format!("{missing} of FSDD's {} recordings", manifest.len());
+        let mut written = 0;
+        self.fetch_or_fail(what, dir.clone(), || {
+            written = Downloader::new(self.progress).fetch_fsdd(
+                &self.sources.fsdd_archive_url,
+                &dir,
+                &manifest,
+            )?;
+            Ok(())
+        })?;
+        Ok(written)
+    }
+
     /// Runs `fetch` when downloads are allowed and built in; otherwise the error that says how
     /// to get the files.
     fn fetch_or_fail(
@@ -190,10 +253,22 @@ impl DataDir {
         dir: PathBuf,
         fetch: impl FnOnce() -> Result<()>,
     ) -> Result<()> {
+        let named = match self.source {
+            DataSource::Explicit => Some("--data"),
+            DataSource::Env => Some("MMS_DATA"),
+            _ => None,
+        };
+        if let Some(via) = named.filter(|_| !self.root.is_dir()) {
+            // A mistyped path: never create it and download into it.
+            return Err(Error::DataDirNotFound {
+                dir: self.root.clone(),
+                via,
+            });
+        }
         let hint = if !cfg!(feature = "download") {
             FETCH_HINT
         } else if self.offline {
-            "or allow downloads by unsetting MMS_OFFLINE and dropping --offline"
+            self.offline_by.hint()
         } else {
             return fetch();
         };

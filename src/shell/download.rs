@@ -152,7 +152,10 @@ impl Downloader {
         };
         let resp = self.agent.get(url).call().map_err(|e| match e {
             ureq::Error::StatusCode(code) => fail(format!("the server answered HTTP {code}")),
-            e => fail(e.to_string()),
+            e => fail(format!(
+                "{e}; check the network connection, or download the datasets on another machine \
+                 and point MMS_DATA at the folder holding mnist/ and fsdd/recordings/"
+            )),
         })?;
         let len = resp
             .headers()
@@ -165,8 +168,9 @@ impl Downloader {
     /// Downloads `url` to `dest`, checking `checksum`; `dest` appears only when everything matched.
     pub fn fetch_to_file(&self, url: &str, dest: &Path, checksum: &Checksum) -> Result<()> {
         let dir = dest.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        // Reach the server first: a failed download leaves no empty folder behind.
         let (mut body, len) = self.open(url)?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let name = dest
             .file_name()
             .and_then(|n| n.to_str())
@@ -251,12 +255,13 @@ impl Downloader {
         manifest: &FsddManifest,
     ) -> Result<usize> {
         let parent = recordings.parent().unwrap_or(Path::new("."));
+        // Reach the server first: a failed download leaves no empty folder behind.
+        let (body, len) = self.open(archive_url)?;
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let staging = tempfile::Builder::new()
             .prefix(".recordings-partial-")
             .tempdir_in(parent)
             .map_err(|e| Error::io(parent, e))?;
-        let (body, len) = self.open(archive_url)?;
         let bar = self.bar(len, "FSDD recordings");
         let reader = bar.wrap_read(body);
         let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));

@@ -91,6 +91,18 @@ pub enum TrainTransforms {
     Augment,
 }
 
+/// The widest embedding or projection layer a config may ask for. A layer's weights grow with
+/// its width (`embedding_size` x 512 floats for the encoders' last layer): a typo such as
+/// `100000000` would ask for 205 GB and abort the process instead of failing with a message.
+///
+/// # Example
+/// ```
+/// use multimodal_search::train::{MAX_WIDTH, TrainConfig};
+/// let wide = TrainConfig { embedding_size: MAX_WIDTH + 1, ..TrainConfig::default() };
+/// assert!(wide.validate_values().unwrap_err().to_string().contains("16384"));
+/// ```
+pub const MAX_WIDTH: usize = 16_384;
+
 /// Hyperparameters of one training run; saved as `config.json` beside the weights.
 ///
 /// # Shapes
@@ -183,8 +195,11 @@ impl TrainConfig {
     /// ```
     pub fn validate_values(&self) -> Result<()> {
         let bad = |what: String| Err(Error::InvalidConfig(what));
-        if self.embedding_size == 0 {
-            return bad("embedding_size must be at least 1".into());
+        if !(1..=MAX_WIDTH).contains(&self.embedding_size) {
+            return bad(format!(
+                "embedding_size must be between 1 and {MAX_WIDTH} (the tutorial uses 128), got {}",
+                self.embedding_size
+            ));
         }
         if self.batch_size < 2 {
             return bad(format!(
@@ -214,8 +229,12 @@ impl TrainConfig {
                     self.model.name()
                 ));
             }
-            if p.hidden_size == 0 || p.output_size == 0 {
-                return bad(format!("projection sizes must be at least 1, got {p:?}"));
+            if !(1..=MAX_WIDTH).contains(&p.hidden_size)
+                || !(1..=MAX_WIDTH).contains(&p.output_size)
+            {
+                return bad(format!(
+                    "projection sizes must be between 1 and {MAX_WIDTH}, got {p:?}"
+                ));
             }
         }
         Ok(())

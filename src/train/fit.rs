@@ -7,7 +7,7 @@ use candle_core::Device;
 use candle_nn::VarMap;
 
 use crate::data::{DataLoader, TutorialData, tutorial_augmentations};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::loss::TrainLoss;
 use crate::model::TutorialModel;
 use crate::train::config::{TrainConfig, TrainTransforms};
@@ -60,10 +60,22 @@ pub fn fit(
         for (step, batch) in train.epoch(epoch as u64).take(steps).enumerate() {
             let batch = batch?;
             hooks.on_phase(Phase::Data);
+            let diverged = |reason: String| Error::Diverged {
+                epoch: epoch + 1,
+                step: step + 1,
+                reason,
+                learning_rate: config.learning_rate,
+            };
             let output = model.forward(&batch)?;
             hooks.on_phase(Phase::Forward);
-            let loss = loss_fn.forward(&output, &batch)?;
+            let loss = loss_fn.forward(&output, &batch).map_err(|e| match e {
+                e @ Error::NotFinite { .. } if step + epoch > 0 => diverged(e.to_string()),
+                e => e,
+            })?;
             let value = loss.to_scalar::<f32>()?;
+            if !value.is_finite() {
+                return Err(diverged(format!("the loss is {value}")));
+            }
             hooks.on_phase(Phase::Loss);
             let grads = loss.backward()?;
             hooks.on_phase(Phase::Backward);

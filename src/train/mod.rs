@@ -20,7 +20,7 @@ pub use crate::loss::LossChoice;
 pub use crate::model::ModelKind;
 pub use callbacks::{Callback, CheckpointEachEpoch, EarlyStopping, EpochEnd};
 pub use checkpoint::TrainedModel;
-pub use config::{OptimizerChoice, TrainConfig, TrainTransforms};
+pub use config::{MAX_WIDTH, OptimizerChoice, TrainConfig, TrainTransforms};
 pub use fit::{VALIDATION_SALT, fit, validation_loss};
 pub use history::{EpochRecord, History, StepTimes};
 pub use hooks::{Control, Hooks, Phase};

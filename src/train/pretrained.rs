@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use candle_core::Device;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::ModelKind;
 use crate::train::checkpoint::TrainedModel;
 
@@ -50,7 +50,21 @@ pub struct Pretrained {
 
 /// Loads `dir/unimodal_audio`, `dir/unimodal_image` and `dir/multimodal` onto the CPU.
 pub fn load_pretrained(dir: &Path) -> Result<Pretrained> {
-    let load = |kind: ModelKind| TrainedModel::load(&dir.join(kind.name()), &Device::Cpu);
+    let load = |kind: ModelKind| -> Result<TrainedModel> {
+        let folder = dir.join(kind.name());
+        let m = TrainedModel::load(&folder, &Device::Cpu)?;
+        // Swapped or copied folders: say so now, not when a search needs the missing encoder.
+        if m.config.model != kind {
+            return Err(Error::InvalidConfig(format!(
+                "{} holds a {} model (its config.json says model = {:?}), expected {}: are the checkpoint folders swapped?",
+                folder.display(),
+                m.config.model.name(),
+                m.config.model.name(),
+                kind.name()
+            )));
+        }
+        Ok(m)
+    };
     Ok(Pretrained {
         unimodal_audio: load(ModelKind::Audio)?,
         unimodal_image: load(ModelKind::Image)?,

@@ -114,12 +114,15 @@ impl Reporter {
         if self.mode == ProgressMode::Bar {
             let bar = ProgressBar::new(steps as u64);
             // The template is a constant known to parse; fall back to the default style anyway.
-            let style =
-                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} ETA {eta}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> ");
+            let style = ProgressStyle::with_template(
+                "{prefix} [{bar:30}] {pos}/{len} {msg} {elapsed} (ETA {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
             bar.set_style(style);
             bar.set_prefix(format!("{} epoch {}/{epochs}", self.label, epoch + 1));
+            // Redraw every second: the elapsed time moves even while one long step runs.
+            bar.enable_steady_tick(std::time::Duration::from_secs(1));
             self.bar = Some(bar);
         }
     }
@@ -135,7 +138,12 @@ impl Reporter {
                     bar.set_message(format!("loss {:.4} {rate:.0} samples/s", s.loss));
                 }
             }
-            ProgressMode::Lines { every } if every > 0 && s.step.is_multiple_of(every) => {
+            // The first and last steps too, so a run of few long steps (a huge batch) shows
+            // it is alive.
+            ProgressMode::Lines { every }
+                if every > 0
+                    && (s.step.is_multiple_of(every) || s.step == 1 || s.step == s.steps) =>
+            {
                 println!(
                     "{} step {}/{}: loss {:.4}, {rate:.0} samples/s",
                     self.label, s.step, s.steps, s.loss
