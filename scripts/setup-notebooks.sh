@@ -80,6 +80,10 @@ sed -e "s|@TEMPLATE@|$template|" -e "s|@EVCXR@|$evcxr|" -e "s|@MMS_DATA@|$defaul
   -e "s|@TOOLCHAIN@|$toolchain|" \
   "$repo/scripts/notebooks/kernel.sh" > "$kernel_dir/kernel.sh"
 chmod +x "$kernel_dir/kernel.sh"
+# evcxr's settings for this kernel wherever a notebook is opened (kernel.sh points
+# EVCXR_CONFIG_DIR here): panics keep variables and print one line.
+mkdir -p "$kernel_dir/evcxr"
+cp "$repo/notebooks/evcxr.toml" "$kernel_dir/evcxr/evcxr.toml"
 # evcxr_jupyter (re)installs its own kernel.json over ours on its first start unless its
 # version.txt is there: let it install its files first (version.txt, kernel.js, logos), then
 # write our kernel.json on top.

@@ -29,6 +29,29 @@ libdir="$(rustc --print sysroot)/lib/rustlib/$host/lib"
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export DYLD_LIBRARY_PATH="$libdir${DYLD_LIBRARY_PATH:+:$DYLD_LIBRARY_PATH}"
 
+# evcxr's settings (panics keep variables and print one line): the copy of notebooks/evcxr.toml
+# installed beside this script, for notebooks opened in any folder (an evcxr.toml in the
+# notebook's own folder still wins). No "No configuration file found" either.
+kernel_dir="$(cd "$(dirname "$0")" && pwd)"
+if [ -z "${EVCXR_CONFIG_DIR:-}" ] && [ -f "$kernel_dir/evcxr/evcxr.toml" ]; then
+  export EVCXR_CONFIG_DIR="$kernel_dir/evcxr"
+fi
+# Shells set up for cargo often export RUST_BACKTRACE=1: then evcxr_jupyter prints a backtrace
+# of its own internals ("hb error: ... Stack backtrace") whenever a kernel shuts down. Keep them
+# for whoever asks with MMS_BACKTRACE=1.
+if [ "${MMS_BACKTRACE:-0}" != "1" ]; then
+  export RUST_LIB_BACKTRACE=0
+fi
+
+# evcxr_jupyter reports the heartbeat socket closing at every shutdown as "hb error: ..." and
+# its "Caused by:" lines, on its stderr (the terminal Jupyter runs in, not the notebook): drop
+# that block, pass everything else through as it comes.
+quiet_hb() {
+  awk '/^hb error: /{skip=1; next}
+       skip && (/^$/ || /^Caused by:/ || /^ +[0-9]+: / || /^ +at /){next}
+       {skip=0; print; fflush()}'
+}
+
 if [ -z "${MMS_DATA:-}" ] && [ -n "$default_data" ]; then
   export MMS_DATA="$default_data"
 fi
@@ -39,7 +62,7 @@ fi
 if [ "${MMS_EVCXR_WARMING:-0}" = "1" ]; then
   mkdir -p "$template/build"
   export EVCXR_TMPDIR="$template/build"
-  exec "$evcxr" --control_file "$connection_file"
+  exec "$evcxr" --control_file "$connection_file" 2> >(quiet_hb >&2)
 fi
 
 base="${TMPDIR:-/tmp}"
@@ -59,7 +82,7 @@ fi
 mkdir -p "$work/build"
 export EVCXR_TMPDIR="$work/build"
 
-"$evcxr" --control_file "$connection_file" &
+"$evcxr" --control_file "$connection_file" 2> >(quiet_hb >&2) &
 child=$!
 trap 'kill -TERM "$child" 2>/dev/null' TERM
 trap 'kill -INT "$child" 2>/dev/null' INT

@@ -4,6 +4,7 @@
     python3 scripts/notebooks/run.py check  [NAME ...]  # CI: never touches notebooks/
     python3 scripts/notebooks/run.py update [NAME ...]  # after editing: store fresh outputs
     python3 scripts/notebooks/run.py selftest           # the checker catches what it must (no kernel)
+    python3 scripts/notebooks/run.py kernel-check       # a panicking cell keeps earlier variables
 
 `check` fails when a committed notebook is stale (the hash of its code cells differs from the one
 stored in its metadata when it was last executed), when any cell errors or writes to stderr
@@ -224,7 +225,51 @@ def selftest():
     return bad
 
 
+def kernel_check():
+    """A cell that panics, with the real kernel, in notebooks/ (its evcxr.toml) and in a folder
+    without one (the kernel's own copy): the panic prints one line, no error output, and the
+    next cell still sees a variable made before it. Returns the number of failures."""
+    import tempfile
+    # No `:dep`: the panic handling is evcxr's and its config's, the crate plays no part (and
+    # building it would cost each kernel half a minute).
+    cells = ["let data = vec![1u8, 2, 3];",
+             "let empty: Vec<u8> = Vec::new();\nempty[3]",
+             "data.len()"]
+    bad = 0
+    with tempfile.TemporaryDirectory() as elsewhere:
+        for folder in (NOTEBOOKS, Path(elsewhere)):
+            nb = nbformat.v4.new_notebook()
+            nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+            client = NotebookClient(nb, kernel_name="rust", timeout=600, startup_timeout=180,
+                                    allow_errors=True, resources={"metadata": {"path": str(folder)}})
+            t0 = time.monotonic()
+            try:
+                client.execute()
+            except Exception as e:  # noqa: BLE001
+                print(f"FAIL kernel: execution stopped in {folder}: {e}")
+                bad += 1
+                continue
+            panic, after = nb.cells[1].outputs, nb.cells[2].outputs
+            stderr = "".join(o.get("text", "") for o in panic if o.output_type == "stream" and o.name == "stderr")
+            checks = {
+                "the panic is one line": stderr.strip().splitlines() == ["panic: index out of bounds: the len is 0 but the index is 3"],
+                "the panic is not a kernel error": not any(o.output_type == "error" for o in panic),
+                "the next cell sees `data`": [o.get("data", {}).get("text/plain") for o in after] == ["3"],
+            }
+            where = "notebooks/" if folder == NOTEBOOKS else "a folder without evcxr.toml"
+            for name, ok in checks.items():
+                bad += not ok
+                print(f"{'ok  ' if ok else 'FAIL'} kernel ({where}): {name}"
+                      + ("" if ok else f" (panic cell: {panic}, next cell: {after})"))
+            print(f"     kernel ({where}): {time.monotonic() - t0:.0f} s")
+    return bad
+
+
 def main(argv):
+    if argv and argv[0] == "kernel-check":
+        bad = kernel_check()
+        print(f"kernel-check: {'passed' if bad == 0 else f'{bad} check(s) failed'}")
+        return 0 if bad == 0 else 1
     if argv and argv[0] == "selftest":
         bad = selftest()
         print(f"selftest: {'passed' if bad == 0 else f'{bad} check(s) misbehaved'}")
