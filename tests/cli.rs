@@ -232,3 +232,25 @@ fn the_checkouts_data_folder_is_found_from_any_working_folder() {
     );
     assert!(out.contains("10000 images"), "{out}{err}");
 }
+
+#[test]
+fn the_reports_pytorch_column_is_the_readmes_pytorch_table() {
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    for (which, direction, p5, map) in multimodal_search::shell::tutorial::PYTORCH_REFERENCE {
+        let label = if which == "unimodal" {
+            "unimodal pair"
+        } else {
+            which
+        };
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| {label} | {direction} |")))
+            .unwrap_or_else(|| panic!("README has no retrieval row for {label} {direction}"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        // | model | direction | ours P@5 | ours mAP | PyTorch P@5 | PyTorch mAP |
+        let mean = |c: &str| c.split_whitespace().next().unwrap().parse::<f64>().unwrap();
+        assert_eq!((mean(cells[5]), mean(cells[6])), (p5, map), "{row}");
+    }
+}

@@ -42,22 +42,31 @@ fn digit_grid_draws_the_real_pixels_and_labels() {
     let mnist = data.mnist(MnistSplit::Train).expect("MNIST");
     let grid = DigitGrid::from_mnist(&mnist, &[0, 1, 2, 3, 4], 3).expect("grid");
     let png = grid.render().expect("render");
-    assert_eq!((png.width(), png.height()), (6 + 3 * 90, 6 + 2 * 106));
+    assert_eq!((png.width(), png.height()), (6 + 3 * 90, 6 + 2 * 110));
     let img = decode_png(png.as_bytes());
     assert_eq!(img.dimensions(), (png.width(), png.height()));
-    // Tile 4 sits in row 1, column 1; its image starts below a 16 px label strip, 3 px per pixel.
-    let (x0, y0) = (6 + 90, 6 + 106 + 16);
+    // Tile 4 sits in row 1, column 1; its image starts below a 20 px label strip, 3 px per pixel.
+    let (x0, y0) = (6 + 90, 6 + 110 + 20);
     for (py, px) in [(14, 14), (5, 20), (27, 0)] {
         let want = mnist.image(4)[py * 28 + px];
         let got = img.get_pixel(x0 + px as u32 * 3 + 1, y0 + py as u32 * 3 + 1);
         assert_eq!(got.0, [want, want, want], "pixel ({py}, {px}) of image 4");
     }
     // The label strip above tile 0 has black font pixels (the digit 5), the margin has none.
-    let strip_dark = (6..96)
-        .flat_map(|x| (6..22).map(move |y| (x, y)))
+    let dark: Vec<(u32, u32)> = (6..96)
+        .flat_map(|x| (6..26).map(move |y| (x, y)))
         .filter(|&(x, y)| img.get_pixel(x, y).0 == [0, 0, 0])
-        .count();
-    assert!(strip_dark > 10, "label strip has {strip_dark} black pixels");
+        .collect();
+    assert!(
+        dark.len() > 10,
+        "label strip has {} black pixels",
+        dark.len()
+    );
+    // Big enough to read at 1x: the glyph is 10 px wide and 14 px high.
+    let span = |f: fn(&(u32, u32)) -> u32| {
+        dark.iter().map(f).max().unwrap() - dark.iter().map(f).min().unwrap() + 1
+    };
+    assert_eq!((span(|p| p.0), span(|p| p.1)), (10, 14));
     assert_eq!(img.get_pixel(1, 1).0, [255, 255, 255]);
     assert!(DigitGrid::from_mnist(&mnist, &[10_000], 3).is_err());
 }
@@ -184,6 +193,50 @@ fn waveform_chart_has_axes_and_legend() {
         "envelope keeps the SVG small: {} bytes",
         svg.len()
     );
+    assert_no_negative_zero(svg);
+}
+
+/// The texts of an SVG's elements, trimmed.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split('>')
+        .filter_map(|p| p.split('<').next())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// No tick label reads "-0", "-0.0", "-0.00" ...
+fn assert_no_negative_zero(svg: &str) {
+    for t in svg_texts(svg) {
+        assert!(
+            !(t.starts_with("-0") && t[1..].bytes().all(|b| b == b'0' || b == b'.')),
+            "tick label {t:?}"
+        );
+    }
+}
+
+#[test]
+fn scatter_ticks_around_zero_have_no_negative_zero() {
+    use multimodal_search::model::Modality;
+    use multimodal_search::viz::scatter::EmbeddingScatter;
+    // Points symmetric around 0 on both axes: plotters' default labels print "-0.0" there.
+    let emb: Vec<f32> = (0..40)
+        .flat_map(|i| {
+            let a = i as f32 * 0.157;
+            [a.cos(), a.sin(), 0.3 * (2.0 * a).cos()]
+        })
+        .collect();
+    let labels: Vec<u32> = (0..40).map(|i| i % 10).collect();
+    let chart = EmbeddingScatter::fit("ring", &[(Modality::Image, &emb, &labels)], 3)
+        .unwrap()
+        .chart()
+        .unwrap();
+    assert_no_negative_zero(chart.as_str());
+    let texts = svg_texts(chart.as_str());
+    assert!(
+        texts.iter().any(|t| t == "0.0"),
+        "a tick at zero: {texts:?}"
+    );
 }
 
 #[test]
@@ -245,5 +298,5 @@ fn search_results_show_the_hits_of_both_directions() {
         .iter()
         .map(|b| decode_png(&b64_decode(b)).dimensions())
         .collect();
-    assert_eq!(pngs, vec![(6 + 2 * 90, 112), (6 + 90, 112)]);
+    assert_eq!(pngs, vec![(6 + 2 * 90, 6 + 110), (6 + 90, 6 + 110)]);
 }

@@ -41,7 +41,7 @@ EXPECT = {
     "01_representation_learning_and_data": {
         "mimes": {"image/png", "text/html"},
         "svg_text": ["time (s)", "amplitude", "s at 8000 Hz", "spoken 5", "spoken 8"],
-        "png_sizes": [(6 + 8 * 90, 6 + 2 * 106), (256, 256)],
+        "png_sizes": [(6 + 8 * 90, 6 + 2 * 110), (256, 256)],
         "audio": 3,
     },
     "02_architectures": {"mimes": {"text/html"}, "svg_text": [], "png_sizes": [], "audio": 0},
@@ -66,7 +66,7 @@ EXPECT = {
     "06_search": {
         "mimes": {"text/html"},
         "svg_text": [],
-        "png_sizes": [(6 + 1 * 90, 6 + 1 * 106), (6 + 5 * 90, 6 + 1 * 106)],
+        "png_sizes": [(6 + 1 * 90, 6 + 1 * 110), (6 + 5 * 90, 6 + 1 * 110)],
         "audio": 12,
     },
 }

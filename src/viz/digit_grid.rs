@@ -24,7 +24,7 @@ const LABEL_H: u32 = GLYPH_H * LABEL_SCALE + 6;
 ///
 /// # Shapes
 /// Each tile is `height x width` u8 pixels (28 x 28 for MNIST); the PNG is
-/// [`DigitGrid::pixel_size`]: `6 + c * (3w + 6)` wide and `6 + r * (3h + 22)` high for `c`
+/// [`DigitGrid::pixel_size`]: `6 + c * (3w + 6)` wide and `6 + r * (3h + 26)` high for `c`
 /// columns and `r` rows.
 ///
 /// # Example
@@ -37,7 +37,7 @@ const LABEL_H: u32 = GLYPH_H * LABEL_SCALE + 6;
 /// }
 /// let png = grid.render()?;
 /// assert_eq!((png.width(), png.height()), grid.pixel_size());
-/// assert_eq!(grid.pixel_size(), (6 + 4 * 90, 6 + 2 * 106));
+/// assert_eq!(grid.pixel_size(), (6 + 4 * 90, 6 + 2 * 110));
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, Default)]

@@ -6,6 +6,7 @@ use plotters::prelude::*;
 use crate::error::Result;
 use crate::train::History;
 use crate::viz::svg::{SvgChart, draw_err, draw_legend};
+use crate::viz::ticks::tick_label;
 
 /// The losses of one run, ready to draw.
 ///
@@ -72,6 +73,7 @@ impl LossCurves {
                 .x_desc("optimizer step")
                 .x_label_formatter(&|v| format!("{v:.0}"))
                 .y_desc("loss")
+                .y_label_formatter(&|v| tick_label(*v, y1 - y0))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()
                 .map_err(&err)?;

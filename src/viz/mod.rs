@@ -21,6 +21,7 @@ pub mod scatter;
 pub mod search_results;
 pub mod spectrogram_image;
 pub mod svg;
+mod ticks;
 pub mod waveform;
 
 pub use crate::model::Modality;

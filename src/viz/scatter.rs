@@ -8,6 +8,7 @@ use crate::model::Modality;
 use crate::viz::palette::digit_color;
 use crate::viz::pca::Pca;
 use crate::viz::svg::{SvgChart, draw_err, draw_legend};
+use crate::viz::ticks::tick_label;
 
 /// Points of one or two modalities in the 2-D PCA plane, coloured by digit.
 ///
@@ -82,6 +83,8 @@ impl EmbeddingScatter {
         // behind it.
         let x_range = (x0 - px) as f64..(x1 + px + (x1 - x0) * 0.4) as f64;
         let y_range = (y0 - py) as f64..(y1 + py) as f64;
+        let (x_range_span, y_range_span) =
+            (x_range.end - x_range.start, y_range.end - y_range.start);
         let mut svg = String::new();
         {
             let err = draw_err("embedding scatter");
@@ -94,6 +97,7 @@ impl EmbeddingScatter {
                 .y_label_area_size(56)
                 .build_cartesian_2d(x_range, y_range)
                 .map_err(&err)?;
+            let (x_span, y_span) = (x_range_span, y_range_span);
             let pct = |i: usize| self.explained.get(i).copied().unwrap_or(0.0) * 100.0;
             chart
                 .configure_mesh()
@@ -105,6 +109,8 @@ impl EmbeddingScatter {
                     "principal component 2 ({:.0}% of variance)",
                     pct(1)
                 ))
+                .x_label_formatter(&|v| tick_label(*v, x_span))
+                .y_label_formatter(&|v| tick_label(*v, y_span))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()
                 .map_err(&err)?;

@@ -4,6 +4,7 @@ use plotters::prelude::*;
 
 use crate::error::Result;
 use crate::viz::svg::{SvgChart, draw_err, draw_legend};
+use crate::viz::ticks::tick_label;
 
 /// Columns of the min/max envelope drawn (about one per pixel of the plot area).
 const ENVELOPE_COLUMNS: usize = 700;
@@ -75,6 +76,8 @@ impl Waveform {
                 .configure_mesh()
                 .x_desc("time (s)")
                 .y_desc("amplitude")
+                .x_label_formatter(&|v| tick_label(*v, seconds))
+                .y_label_formatter(&|v| tick_label(*v, 2.0 * peak))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()
                 .map_err(&err)?;
