@@ -299,6 +299,11 @@ def main(argv):
             passed += 1
             print(f"ok   {path.name}: {seconds:.0f} s{over}")
         sys.stdout.flush()
+    # The largest resident set of any process these kernels ran (evcxr's subprocess, mostly):
+    # what a participant's laptop needs in memory for the notebooks, one at a time.
+    import resource
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    print(f"peak memory of one kernel process: {peak_mib:.0f} MiB")
     print(f"notebooks: {passed} passed, {failed} failed ({total:.0f} s)")
     return 0 if failed == 0 else 1
 

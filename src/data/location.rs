@@ -36,10 +36,15 @@ pub enum DataSource {
 /// # Example
 /// ```
 /// use multimodal_search::data::DataDir;
-/// let d = DataDir::new("/tmp/mms-data", true);
-/// assert_eq!(d.mnist_dir(), std::path::Path::new("/tmp/mms-data/mnist"));
-/// // Offline, and nothing there: a clear error instead of a download.
-/// assert!(d.ensure_mnist().unwrap_err().to_string().contains("MMS_DATA"));
+/// let typo = DataDir::new("/tmp/no-such-mms-data", false);
+/// assert_eq!(typo.mnist_dir(), std::path::Path::new("/tmp/no-such-mms-data/mnist"));
+/// // A folder that does not exist: an error, not a download into a new folder.
+/// assert!(typo.ensure_mnist().unwrap_err().to_string().contains("does not exist"));
+/// // Offline, the folder there but empty: a clear error naming MMS_DATA instead of a download.
+/// let empty = std::env::temp_dir().join("mms-doc-empty-data");
+/// std::fs::create_dir_all(&empty).unwrap();
+/// let err = DataDir::new(&empty, true).ensure_mnist().unwrap_err().to_string();
+/// assert!(err.contains("MMS_DATA"));
 /// ```
 #[derive(Debug, Clone)]
 pub struct DataDir {
