@@ -48,8 +48,9 @@ pub fn persist_readable(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()>
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
+        // By path, not through the handle: a writer handed `tmp.path()` (candle's safetensors
+        // save) may have replaced the file there, leaving the handle on the old one.
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
             .map_err(|e| Error::io(path, e))?;
     }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;

@@ -254,3 +254,21 @@ fn the_reports_pytorch_column_is_the_readmes_pytorch_table() {
         assert_eq!((mean(cells[5]), mean(cells[6])), (p5, map), "{row}");
     }
 }
+
+#[test]
+fn saved_checkpoints_are_readable_by_everyone() {
+    use multimodal_search::candle_core::Device;
+    use multimodal_search::model::ModelKind;
+    use multimodal_search::train::{TrainConfig, TrainedModel};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let m = TrainedModel::untrained(TrainConfig::tutorial(ModelKind::Image), &Device::Cpu).unwrap();
+    m.save(dir.path()).unwrap();
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let f = f.unwrap();
+        let mode = f.metadata().unwrap().permissions().mode() & 0o777;
+        // A temporary file is created 0600; a checkpoint others load (a course's shared folder)
+        // must not keep that.
+        assert_eq!(mode, 0o644, "{:?}", f.file_name());
+    }
+}
