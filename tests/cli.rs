@@ -116,25 +116,29 @@ fn offline_hints_name_what_the_user_set() {
     );
 }
 
+/// `mmsearch train` of the speech model on the real data, offline, without validation, plus `extra`.
+fn train_audio(extra: &[&str]) -> Output {
+    let mut args = vec![
+        "train",
+        "--model",
+        "unimodal_audio",
+        "--out",
+        "/nonexistent/x",
+        "--no-validate",
+    ];
+    args.extend_from_slice(extra);
+    mmsearch(&args, &[("MMS_DATA", &data()), ("MMS_OFFLINE", "1")], None)
+}
+
 #[test]
 fn a_diverging_learning_rate_is_named() {
-    let o = mmsearch(
-        &[
-            "train",
-            "--model",
-            "unimodal_audio",
-            "--out",
-            "/nonexistent/x",
-            "--learning-rate=1e30",
-            "--max-steps",
-            "4",
-            "--no-validate",
-            "--progress",
-            "quiet",
-        ],
-        &[("MMS_DATA", &data()), ("MMS_OFFLINE", "1")],
-        None,
-    );
+    let o = train_audio(&[
+        "--learning-rate=1e30",
+        "--max-steps",
+        "4",
+        "--progress",
+        "quiet",
+    ]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
@@ -189,24 +193,14 @@ fn a_failing_doctor_ends_with_its_count_not_an_argument_error() {
 
 #[test]
 fn one_step_of_a_huge_batch_still_prints_progress() {
-    let o = mmsearch(
-        &[
-            "train",
-            "--model",
-            "unimodal_audio",
-            "--out",
-            "/nonexistent/x",
-            "--batch-size",
-            "1024",
-            "--max-steps",
-            "1",
-            "--no-validate",
-            "--progress",
-            "lines",
-        ],
-        &[("MMS_DATA", &data()), ("MMS_OFFLINE", "1")],
-        None,
-    );
+    let o = train_audio(&[
+        "--batch-size",
+        "1024",
+        "--max-steps",
+        "1",
+        "--progress",
+        "lines",
+    ]);
     let (out, _) = text(&o);
     assert!(out.contains("step 1/1: loss"), "{out}");
 }
