@@ -49,19 +49,11 @@ fn at_least_one(s: &str) -> std::result::Result<usize, String> {
 }
 
 /// Progress display: a bar in a terminal and lines otherwise (auto), or as named.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 struct ProgressArg {
     /// Progress: a bar in a terminal and lines otherwise (auto), or as named.
     #[arg(long, value_enum, default_value = "auto")]
     progress: ProgressMode,
-}
-
-impl Default for ProgressArg {
-    fn default() -> Self {
-        ProgressArg {
-            progress: ProgressMode::Auto,
-        }
-    }
 }
 
 #[derive(Subcommand, Debug)]

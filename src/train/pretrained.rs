@@ -56,9 +56,8 @@ pub fn load_pretrained(dir: &Path) -> Result<Pretrained> {
         // Swapped or copied folders: say so now, not when a search needs the missing encoder.
         if m.config.model != kind {
             return Err(Error::InvalidConfig(format!(
-                "{} holds a {} model (its config.json says model = {:?}), expected {}: are the checkpoint folders swapped?",
+                "{} holds a {} model (says its config.json), expected {}: are the checkpoint folders swapped?",
                 folder.display(),
-                m.config.model.name(),
                 m.config.model.name(),
                 kind.name()
             )));
