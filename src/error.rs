@@ -236,6 +236,15 @@ pub enum Error {
         /// The names it accepts.
         expected: &'static str,
     },
+    /// A file of the course kit (`exercises/info.toml`, a notebook, an exercise's source) that
+    /// cannot be used as it is.
+    #[error("{path}: {reason}")]
+    Course {
+        /// The file involved.
+        path: PathBuf,
+        /// What is wrong with it, and where.
+        reason: String,
+    },
     /// A training configuration a run cannot start with.
     #[error("invalid training config: {0}")]
     InvalidConfig(String),

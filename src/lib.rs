@@ -31,6 +31,7 @@
 
 pub mod data;
 pub mod error;
+pub mod exercise;
 pub mod fs;
 pub mod kernels;
 pub mod loss;
@@ -75,6 +76,7 @@ pub mod prelude {
         AudioPlayer, DigitGrid, EmbeddingPlots, EmbeddingScatter, Figures, HtmlTable,
         SearchResults, SpectrogramImage, SvgChart, Waveform,
     };
+    pub use crate::{candle_core, candle_nn};
     pub use candle_core::{DType, Device, Module, Tensor};
     pub use candle_nn::{VarBuilder, VarMap};
 }

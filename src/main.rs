@@ -70,6 +70,32 @@ enum Command {
     Download,
     /// Check the notebook setup (toolchain, evcxr kernel, data, checkpoints) and say what to fix.
     Doctor,
+    /// The take-home exercises: each with its state in its notebook and in `exercises/`.
+    Exercises(ExercisesArgs),
+}
+
+#[derive(Args, Debug)]
+struct ExercisesArgs {
+    #[command(subcommand)]
+    action: Option<ExercisesAction>,
+    /// Only list, without running the visible tests of the files you changed.
+    #[arg(long)]
+    no_run: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum ExercisesAction {
+    /// Print an exercise's task and hint.
+    Hint {
+        /// The exercise id (as `mmsearch exercises` lists it).
+        id: String,
+    },
+    /// Instructors: generate the participants' notebooks and `exercises/` from `course/`.
+    Release {
+        /// Write nothing; fail if the committed release differs from what `course/` gives.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -208,9 +234,95 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Summary => summary(&data),
         Command::Doctor => doctor(&data),
+        Command::Exercises(args) => exercises(args),
         Command::Tutorial(args) => tutorial(&data, args),
         Command::Train(args) => train(&data, args),
         Command::Eval(args) => eval(&data, args),
+    }
+}
+
+/// The checkout holding `exercises/info.toml`: the working folder or one above it, else the one
+/// this binary was built from.
+fn course_root() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    cwd.ancestors()
+        .find(|d| d.join("exercises/info.toml").is_file())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
+fn exercises(args: ExercisesArgs) -> Result<()> {
+    use multimodal_search::shell::course::{Catalog, Release, exercise_states};
+    let repo = course_root();
+    match args.action {
+        Some(ExercisesAction::Hint { id }) => {
+            let catalog = Catalog::load(&repo.join("exercises/info.toml"))?;
+            let e = catalog.get(&id)?;
+            println!("{} ({}, notebook {})\n", e.title, e.id, e.notebook);
+            println!("Task: {}\n", e.task.trim());
+            println!("Hint: {}", e.hint.trim());
+            Ok(())
+        }
+        Some(ExercisesAction::Release { check }) => {
+            let release = Release::build(&repo)?;
+            if check {
+                let diffs = release.differences(&repo);
+                if diffs.is_empty() {
+                    println!("release: {} files match course/", release.files.len());
+                    return Ok(());
+                }
+                for d in &diffs {
+                    println!("{d}");
+                }
+                multimodal_search::bail!(
+                    "{} file(s) differ from the release of course/: run `mmsearch exercises release`",
+                    diffs.len()
+                );
+            }
+            let written = release.write(&repo)?;
+            for w in &written {
+                println!("wrote {}", w.display());
+            }
+            println!(
+                "release: {} of {} files written",
+                written.len(),
+                release.files.len()
+            );
+            Ok(())
+        }
+        None => {
+            let states = exercise_states(&repo, !args.no_run)?;
+            let w = states
+                .iter()
+                .map(|s| s.info.id.len())
+                .max()
+                .unwrap_or(2)
+                .max(2);
+            println!(
+                "{:<w$}  {:>6}  {:<34}  {:<44}  file",
+                "id", "points", "title", "notebook cell"
+            );
+            for s in &states {
+                let points = s.info.visible_points() + s.info.hidden_points;
+                let kind = if s.info.grading == multimodal_search::shell::course::Grading::Hand {
+                    "hand".to_string()
+                } else {
+                    format!("{points}")
+                };
+                println!(
+                    "{:<w$}  {:>6}  {:<34}  {:<44}  {}",
+                    s.info.id,
+                    kind,
+                    s.info.title,
+                    format!("{}: {}", s.info.notebook, s.notebook),
+                    s.file
+                );
+            }
+            println!(
+                "hint: `mmsearch exercises hint <id>`; check a file: `cargo test -p exercises <id>`"
+            );
+            Ok(())
+        }
     }
 }
 

@@ -5,12 +5,15 @@
 //!   experiment and writing its report;
 //! - `doctor` (`cli`): checks a machine's notebook setup (`mmsearch doctor`);
 //! - `download` (`download`): fetches MNIST and FSDD, checksummed;
-//! - `ann` (`ann`): approximate search (HNSW) for large collections.
+//! - `ann` (`ann`): approximate search (HNSW) for large collections;
+//! - `course` (`course`): the exercise catalog, forbidden-call scan, release and states.
 //!
 //! The command line itself is `src/main.rs`.
 
 #[cfg(feature = "ann")]
 pub mod ann;
+#[cfg(feature = "course")]
+pub mod course;
 #[cfg(feature = "cli")]
 pub mod doctor;
 #[cfg(feature = "download")]

@@ -127,6 +127,17 @@ impl Pca {
             .collect()
     }
 
+    /// The `k` unit directions (each `d` long), by decreasing variance.
+    pub fn components(&self) -> &[Vec<f64>] {
+        &self.components
+    }
+
+    /// The variance along each component (the covariance's eigenvalues, `n - 1` in the
+    /// denominator as scikit-learn's `explained_variance_`).
+    pub fn explained_variance(&self) -> &[f64] {
+        &self.explained
+    }
+
     /// Number of components.
     pub fn k(&self) -> usize {
         self.components.len()
