@@ -45,6 +45,7 @@ macro_rules! kit {
             }
             pub mod hidden {
                 use multimodal_search::exercise::*;
+                #[allow(unused_imports)]
                 use multimodal_search::prelude::*;
                 include!(concat!(env!("CARGO_MANIFEST_DIR"), "/course/exercises/", stringify!($id), "/hidden.rs"));
             }
@@ -90,8 +91,25 @@ kit!(projection_head, mutants [no_relu, fixed_width, frozen],
     visible: projection_head::check(ProjectionHead::new),
     hidden: hidden::check(ProjectionHead::new));
 
+kit!(cosine_embedding_loss, mutants [no_clamp, no_eps, sum_not_mean],
+    visible: cosine_embedding_loss::check(cosine_embedding_loss),
+    hidden: hidden::check(cosine_embedding_loss));
+
+kit!(triplet_miners, mutants [semihard_keeps_zero, hard_strict, squared_distances],
+    visible: triplet_miners::check(semihard_triplets, hard_triplets),
+    hidden: hidden::check(semihard_triplets, hard_triplets));
+
+kit!(search_metrics, mutants [distance_as_similarity, manhattan_squared, positional_agreement],
+    visible: search_metrics::check(ranking, rank_agreement),
+    hidden: hidden::check(ranking, rank_agreement));
+
 fn kits() -> Vec<Kit> {
-    vec![projection_head::kit()]
+    vec![
+        projection_head::kit(),
+        cosine_embedding_loss::kit(),
+        triplet_miners::kit(),
+        search_metrics::kit(),
+    ]
 }
 
 fn repo() -> &'static Path {

@@ -24,3 +24,26 @@ fn projection_head() {
     use exercises::projection_head::*;
     verdict(exercise::projection_head::check(ProjectionHead::new));
 }
+
+#[test]
+fn cosine_embedding_loss() {
+    use exercises::cosine_embedding_loss::*;
+    verdict(exercise::cosine_embedding_loss::check(
+        cosine_embedding_loss,
+    ));
+}
+
+#[test]
+fn triplet_miners() {
+    use exercises::triplet_miners::*;
+    verdict(exercise::triplet_miners::check(
+        semihard_triplets,
+        hard_triplets,
+    ));
+}
+
+#[test]
+fn search_metrics() {
+    use exercises::search_metrics::*;
+    verdict(exercise::search_metrics::check(ranking, rank_agreement));
+}

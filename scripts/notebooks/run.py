@@ -5,11 +5,16 @@
     python3 scripts/notebooks/run.py update [NAME ...]  # after editing: store fresh outputs
     python3 scripts/notebooks/run.py selftest           # the checker catches what it must (no kernel)
     python3 scripts/notebooks/run.py kernel-check       # a panicking cell keeps earlier variables
+    python3 scripts/notebooks/run.py check --course     # the instructor's notebooks (course/notebooks/)
 
 `check` fails when a committed notebook is stale (the hash of its code cells differs from the one
 stored in its metadata when it was last executed), when any cell errors or writes to stderr
 (nbconvert alone would exit 0 on a panic), or when a content check fails. Executed copies go to
 target/notebooks/. It prints one line per notebook, then `notebooks: N passed, M failed`.
+
+Exercise check cells (nbgrader `grade_id` ending in `_check`) must show their checklist table:
+in the participants' notebooks every exercise "not solved yet" (score 0), in the instructor's
+notebooks (`--course`) every expectation passing.
 
 Needs the `rust` kernel from scripts/setup-notebooks.sh, and nbclient/nbformat.
 """
@@ -30,7 +35,9 @@ from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
+COURSE = REPO / "course" / "notebooks"
 OUT = REPO / "target" / "notebooks"
+CHECKLIST = re.compile(r'data-exercise="([^"]+)" data-score="([^"]+)" data-max-score="([^"]+)"')
 META_KEY = "multimodal_search"
 BUDGET_S = 180  # per notebook, after the dependency build (reported, not asserted: shared machines)
 
@@ -91,9 +98,34 @@ def check_wav(data):
                              f"{w.getframerate()} Hz, {w.getnframes()} frames")
 
 
-def inspect(nb, name):
+def inspect_checks(nb, instructor):
+    """Problems with the exercise check cells: each shows its table, unsolved or all passing."""
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if cell.cell_type != "code" or not gid.endswith("_check"):
+            continue
+        html = "".join(
+            (d if isinstance(d, str) else "".join(d))
+            for out in cell.get("outputs", []) for m, d in out.get("data", {}).items() if m == "text/html")
+        tables = CHECKLIST.findall(html)
+        if not tables:
+            problems.append(f"cell {i} ({gid}): no checklist table")
+            continue
+        for exercise, score, top in tables:
+            if instructor and score != top:
+                problems.append(f"cell {i}: exercise {exercise} scores {score}/{top} with the reference solution")
+            if not instructor and float(score) != 0:
+                problems.append(f"cell {i}: exercise {exercise} scores {score}/{top} with the stub")
+            if not instructor and "not solved yet" not in html:
+                problems.append(f"cell {i}: exercise {exercise} does not say 'not solved yet'")
+    return problems
+
+
+def inspect(nb, name, instructor=False):
     """Problems found in an executed notebook (empty: it passed)."""
     problems, mimes, svgs, pngs, audio = [], set(), [], [], 0
+    problems += inspect_checks(nb, instructor)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -144,7 +176,7 @@ def inspect(nb, name):
     return problems
 
 
-def run(path, update):
+def run(path, update, instructor=False):
     committed = nbformat.read(path, as_version=4)
     name = path.stem
     problems = []
@@ -157,18 +189,19 @@ def run(path, update):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     client = NotebookClient(nb, kernel_name="rust", timeout=900, startup_timeout=180,
-                            allow_errors=True, resources={"metadata": {"path": str(NOTEBOOKS)}})
+                            allow_errors=True, resources={"metadata": {"path": str(path.parent)}})
     t0 = time.monotonic()
     try:
         client.execute()
     except Exception as e:  # noqa: BLE001 - a dead kernel or timeout is a failure to report
         problems.append(f"execution stopped: {type(e).__name__}: {str(e)[:500]}")
     seconds = time.monotonic() - t0
-    problems += inspect(nb, name)
+    problems += inspect(nb, name, instructor)
     nb.metadata.setdefault(META_KEY, {})
     nb.metadata[META_KEY]["code_sha256"] = code_hash(nb)
-    OUT.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, OUT / path.name)
+    out = OUT / "course" if instructor else OUT
+    out.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out / path.name)
     if update and not problems:
         nbformat.write(nb, path)
     return seconds, problems
@@ -278,8 +311,9 @@ def main(argv):
         print(__doc__)
         return 2
     update = argv[0] == "update"
-    names = argv[1:]
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    instructor = "--course" in argv[1:]
+    names = [a for a in argv[1:] if a != "--course"]
+    paths = sorted((COURSE if instructor else NOTEBOOKS).glob("[0-9][0-9]_*.ipynb"))
     if names:
         paths = [p for p in paths if p.stem in names or p.name in names]
     if not paths:
@@ -287,17 +321,17 @@ def main(argv):
         return 1
     passed, failed, total = 0, 0, 0.0
     for path in paths:
-        seconds, problems = run(path, update)
+        seconds, problems = run(path, update, instructor)
         total += seconds
         over = f" (over the {BUDGET_S} s budget)" if seconds > BUDGET_S else ""
         if problems:
             failed += 1
-            print(f"FAIL {path.name}: {seconds:.0f} s{over}")
+            print(f"FAIL {path.relative_to(REPO)}: {seconds:.0f} s{over}")
             for p in problems:
                 print(f"     - {p}")
         else:
             passed += 1
-            print(f"ok   {path.name}: {seconds:.0f} s{over}")
+            print(f"ok   {path.relative_to(REPO)}: {seconds:.0f} s{over}")
         sys.stdout.flush()
     # The largest resident set of any process these kernels ran (evcxr's subprocess, mostly):
     # what a participant's laptop needs in memory for the notebooks, one at a time.

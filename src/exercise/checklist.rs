@@ -340,6 +340,7 @@ impl Checklist {
 }
 
 fn fmt_points(p: f64) -> String {
+    let p = p + 0.0; // an empty sum is -0.0
     if p.fract() == 0.0 {
         format!("{p:.0}")
     } else {

@@ -12,6 +12,9 @@
 mod checklist;
 mod inputs;
 
+pub mod cosine_embedding_loss;
 pub mod projection_head;
+pub mod search_metrics;
+pub mod triplet_miners;
 
 pub use checklist::{Checklist, Outcome, Row, Verdict, attempt};

@@ -145,6 +145,11 @@ fn fill_notebook(repo: &Path, c: &Catalog, src: &Notebook, participant: bool) ->
         reason: "no cells".into(),
     })?;
     for (i, cell) in cells.iter_mut().enumerate() {
+        let text = super::notebook::source_of(cell);
+        if participant && text.starts_with(":dep") {
+            // The instructor's notebooks sit in course/notebooks/, the crate two folders up.
+            cell["source"] = source_lines(&text.replace("path = \"../..\"", "path = \"..\""));
+        }
         let Some(grade_id) = cell["metadata"]["nbgrader"]["grade_id"]
             .as_str()
             .map(str::to_string)

@@ -1,0 +1,18 @@
+/// The semihard triplets of a batch: every `(a, p, n)` with `a != p` of one label and `n` of
+/// another, whose margin `m = d(a, n) - d(a, p)` has `0 < m <= margin`. As pytorch-metric-learning,
+/// `d` is the Euclidean distance between the embeddings scaled to unit length.
+///
+/// # Shapes
+/// `embeddings`: `(N, D)`; `labels`: `N`; returns `[a, p, n]` rows, in any order.
+pub fn semihard_triplets(_embeddings: &Tensor, _labels: &[u32], _margin: f32) -> Result<Vec<[usize; 3]>> {
+    todo!("list the semihard triplets")
+}
+
+/// The hard triplets: as [`semihard_triplets`], but keeping those with `m <= 0` (the negative is
+/// at least as close to the anchor as the positive).
+///
+/// # Shapes
+/// As [`semihard_triplets`].
+pub fn hard_triplets(_embeddings: &Tensor, _labels: &[u32], _margin: f32) -> Result<Vec<[usize; 3]>> {
+    todo!("list the hard triplets")
+}
