@@ -298,8 +298,9 @@ fn exercises(args: ExercisesArgs) -> Result<()> {
                 .max()
                 .unwrap_or(2)
                 .max(2);
+            let t = states.iter().map(|s| s.info.title.len()).max().unwrap_or(5);
             println!(
-                "{:<w$}  {:>6}  {:<34}  {:<44}  file",
+                "{:<w$}  {:>6}  {:<t$}  {:<44}  file",
                 "id", "points", "title", "notebook cell"
             );
             for s in &states {
@@ -310,7 +311,7 @@ fn exercises(args: ExercisesArgs) -> Result<()> {
                     format!("{points}")
                 };
                 println!(
-                    "{:<w$}  {:>6}  {:<34}  {:<44}  {}",
+                    "{:<w$}  {:>6}  {:<t$}  {:<44}  {}",
                     s.info.id,
                     kind,
                     s.info.title,

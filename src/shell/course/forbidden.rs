@@ -102,7 +102,8 @@ fn unprefixed(sig: &syn::Signature) -> String {
             pi.mutability = None;
         }
     }
-    sig.to_token_stream().to_string()
+    // A trailing comma (rustfmt adds one when it breaks the parameters over lines) changes nothing.
+    sig.to_token_stream().to_string().replace(" ,)", ")")
 }
 
 fn public(vis: &syn::Visibility) -> bool {

@@ -61,6 +61,29 @@ fn items(text: &str) -> String {
     format!("{}\n", text.trim_end())
 }
 
+/// `text` as `rustfmt` formats it (so `cargo fmt --all` leaves the generated files alone); the
+/// text unchanged if rustfmt cannot run.
+fn rustfmt(text: String) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else { return text };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    match child.wait_with_output() {
+        Ok(out) if out.status.success() && !out.stdout.is_empty() => {
+            String::from_utf8(out.stdout).unwrap_or(text)
+        }
+        _ => text,
+    }
+}
+
 fn check_cell_source(e: &ExerciseInfo) -> String {
     format!(
         "// Checks exercise `{}` ({} points): each expectation, what it found, what it expected.\n\
@@ -241,7 +264,7 @@ impl Release {
                     let stub = read(&kit(repo, &e.id, "stub.rs"))?;
                     files.push(ReleaseFile::Text {
                         path: PathBuf::from("exercises").join(e.file()),
-                        text: module_file(e, &stub),
+                        text: rustfmt(module_file(e, &stub)),
                     });
                 }
                 Grading::Hand => files.push(ReleaseFile::Text {
@@ -252,11 +275,11 @@ impl Release {
         }
         files.push(ReleaseFile::Text {
             path: "exercises/src/lib.rs".into(),
-            text: lib_file(&catalog),
+            text: rustfmt(lib_file(&catalog)),
         });
         files.push(ReleaseFile::Text {
             path: "exercises/tests/visible.rs".into(),
-            text: tests_file(&catalog),
+            text: rustfmt(tests_file(&catalog)),
         });
         let mut sources: Vec<PathBuf> = std::fs::read_dir(repo.join("course/notebooks"))
             .map_err(|e| Error::io(repo.join("course/notebooks"), e))?
