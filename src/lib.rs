@@ -25,7 +25,8 @@
 //! features `cli`, `download` and `ann` (on by default; `default-features = false` builds the
 //! core alone, as the notebooks do).
 //!
-//! The crate re-exports the libraries a notebook needs ([`candle_core`], [`candle_nn`], [`image`]),
+//! The crate re-exports the libraries a notebook needs ([`candle_core`], [`candle_nn`], [`image`],
+//! [`nalgebra`], [`rand`]),
 //! so a notebook depends on this crate alone ([`viz::plotters`] too).
 #![deny(missing_docs)]
 
@@ -47,6 +48,8 @@ pub use error::{Error, Result};
 pub use candle_core;
 pub use candle_nn;
 pub use image;
+pub use nalgebra;
+pub use rand;
 
 /// The names a notebook cell usually wants, in one `use multimodal_search::prelude::*;`.
 pub mod prelude {

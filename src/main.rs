@@ -299,11 +299,16 @@ fn exercises(args: ExercisesArgs) -> Result<()> {
                 .unwrap_or(2)
                 .max(2);
             let t = states.iter().map(|s| s.info.title.len()).max().unwrap_or(5);
+            let cells: Vec<String> = states
+                .iter()
+                .map(|s| format!("{}: {}", s.info.notebook, s.notebook))
+                .collect();
+            let nw = cells.iter().map(String::len).max().unwrap_or(13);
             println!(
-                "{:<w$}  {:>6}  {:<t$}  {:<44}  file",
+                "{:<w$}  {:>6}  {:<t$}  {:<nw$}  file",
                 "id", "points", "title", "notebook cell"
             );
-            for s in &states {
+            for (s, cell) in states.iter().zip(&cells) {
                 let points = s.info.visible_points() + s.info.hidden_points;
                 let kind = if s.info.grading == multimodal_search::shell::course::Grading::Hand {
                     "hand".to_string()
@@ -311,12 +316,8 @@ fn exercises(args: ExercisesArgs) -> Result<()> {
                     format!("{points}")
                 };
                 println!(
-                    "{:<w$}  {:>6}  {:<t$}  {:<44}  {}",
-                    s.info.id,
-                    kind,
-                    s.info.title,
-                    format!("{}: {}", s.info.notebook, s.notebook),
-                    s.file
+                    "{:<w$}  {:>6}  {:<t$}  {:<nw$}  {}",
+                    s.info.id, kind, s.info.title, cell, s.file
                 );
             }
             println!(

@@ -39,6 +39,7 @@ macro_rules! kit {
             use super::*;
             macro_rules! variant {
                 ($file:expr) => {
+                    #[allow(unused_imports)]
                     use multimodal_search::prelude::*;
                     include!(concat!(env!("CARGO_MANIFEST_DIR"), "/course/exercises/", stringify!($id), "/", $file));
                 };
@@ -103,8 +104,33 @@ kit!(search_metrics, mutants [distance_as_similarity, manhattan_squared, positio
     visible: search_metrics::check(ranking, rank_agreement),
     hidden: hidden::check(ranking, rank_agreement));
 
+kit!(draw_digit, mutants [no_unnormalize, transposed, truncates],
+    visible: draw_digit::check(to_pixels),
+    hidden: hidden::check(to_pixels));
+
+kit!(compose_transforms, mutants [two_steps, deterministic, resizes],
+    visible: compose_transforms::check(my_image_transforms),
+    hidden: hidden::check(my_image_transforms));
+
+kit!(time_mask, mutants [masks_rows, one_too_wide, no_clip],
+    visible: time_mask::check(time_mask),
+    hidden: hidden::check(time_mask));
+
+kit!(pca, mutants [not_centred, divides_by_n, ascending],
+    visible: pca::check(principal_components),
+    hidden: hidden::check(principal_components));
+
+kit!(adam_step, mutants [no_bias_correction, eps_inside_sqrt, no_sqrt],
+    visible: adam_step::check(Adam::new, Adam::step),
+    hidden: hidden::check(Adam::new, Adam::step));
+
 fn kits() -> Vec<Kit> {
     vec![
+        draw_digit::kit(),
+        compose_transforms::kit(),
+        time_mask::kit(),
+        pca::kit(),
+        adam_step::kit(),
         projection_head::kit(),
         cosine_embedding_loss::kit(),
         triplet_miners::kit(),

@@ -131,7 +131,7 @@ fn hints_and_unknown_ids() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(
-            "no exercise `projection`; the exercises are: projection_head, cosine_embedding_loss"
+            "no exercise `projection`; the exercises are: draw_digit, compose_transforms, time_mask, projection_head"
         ),
         "{err}"
     );

@@ -1,5 +1,5 @@
 //! The crate's layers stay as the README draws them: the core flows one way
-//! (`error`, `ops`, `fs` -> `data` -> `model` -> `loss` -> `train` -> `search` -> `viz`), the
+//! (`error`, `ops`, `fs` -> `data` -> `model` -> `loss` -> `train` -> `search` -> `viz` -> `exercise`), the
 //! kernels are reached only through their switch, and the shell only from cargo-feature gates.
 //! A scan of every `crate::` path in `src/` (comments and doc examples aside).
 
@@ -15,6 +15,7 @@ fn core_rank(module: &str) -> Option<usize> {
         "train" => 4,
         "search" => 5,
         "viz" => 6,
+        "exercise" => 7,
         _ => return None,
     })
 }

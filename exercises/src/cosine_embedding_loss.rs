@@ -6,6 +6,8 @@
 //!
 //! Check it with `cargo test -p exercises cosine_embedding_loss`; a hint: `mmsearch exercises hint cosine_embedding_loss`.
 
+// The names a notebook cell has: your solution may need more of them than the stub.
+#[allow(unused_imports)]
 use multimodal_search::prelude::*;
 
 /// A pairwise margin loss on cosine similarity, as PyTorch's `CosineEmbeddingLoss`: the mean over

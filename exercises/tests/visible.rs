@@ -20,6 +20,24 @@ fn verdict(mut checklist: exercise::Checklist) {
 }
 
 #[test]
+fn draw_digit() {
+    use exercises::draw_digit::*;
+    verdict(exercise::draw_digit::check(to_pixels));
+}
+
+#[test]
+fn compose_transforms() {
+    use exercises::compose_transforms::*;
+    verdict(exercise::compose_transforms::check(my_image_transforms));
+}
+
+#[test]
+fn time_mask() {
+    use exercises::time_mask::*;
+    verdict(exercise::time_mask::check(time_mask));
+}
+
+#[test]
 fn projection_head() {
     use exercises::projection_head::*;
     verdict(exercise::projection_head::check(ProjectionHead::new));
@@ -40,6 +58,18 @@ fn triplet_miners() {
         semihard_triplets,
         hard_triplets,
     ));
+}
+
+#[test]
+fn pca() {
+    use exercises::pca::*;
+    verdict(exercise::pca::check(principal_components));
+}
+
+#[test]
+fn adam_step() {
+    use exercises::adam_step::*;
+    verdict(exercise::adam_step::check(Adam::new, Adam::step));
 }
 
 #[test]

@@ -12,9 +12,14 @@
 mod checklist;
 mod inputs;
 
+pub mod adam_step;
+pub mod compose_transforms;
 pub mod cosine_embedding_loss;
+pub mod draw_digit;
+pub mod pca;
 pub mod projection_head;
 pub mod search_metrics;
+pub mod time_mask;
 pub mod triplet_miners;
 
 pub use checklist::{Checklist, Outcome, Row, Verdict, attempt};

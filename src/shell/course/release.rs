@@ -98,7 +98,7 @@ fn module_file(e: &ExerciseInfo, stub: &str) -> String {
     format!(
         "//! Exercise `{id}`: {title} (notebook {nb}, {section}).\n//!\n//! {task}\n//!\n\
          //! Check it with `cargo test -p exercises {id}`; a hint: `mmsearch exercises hint {id}`.\n\n\
-         use multimodal_search::prelude::*;\n\n{stub}",
+         // The names a notebook cell has: your solution may need more of them than the stub.\n         #[allow(unused_imports)]\n         use multimodal_search::prelude::*;\n\n{stub}",
         id = e.id,
         title = e.title,
         nb = e.notebook,

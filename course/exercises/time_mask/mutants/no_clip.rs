@@ -1,0 +1,11 @@
+// MUTANT: does not clip the band at the end: a band past the last column panics.
+pub fn time_mask(spec: &Tensor, start: usize, width: usize, value: f32) -> Result<Tensor> {
+    let (_, _, t) = spec.dims3()?;
+    let mut values = spec.flatten_all()?.to_vec1::<f32>()?;
+    for row in values.chunks_mut(t) {
+        for v in &mut row[start..start + width] {
+            *v = value;
+        }
+    }
+    Ok(Tensor::from_vec(values, spec.shape(), spec.device())?)
+}

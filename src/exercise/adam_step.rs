@@ -1,0 +1,104 @@
+//! Exercise `adam_step` (notebook 05): another optimizer, written out: Adam's update rule,
+//! checked step by step against candle's `AdamW` (weight decay 0, which is PyTorch's Adam).
+//!
+//! With gradient `g` at step `t`: `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`,
+//! `m_hat = m / (1 - b1^t)`, `v_hat = v / (1 - b2^t)`, `p = p - lr m_hat / (sqrt(v_hat) + eps)`.
+
+use candle_core::{Device, Tensor, Var};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+
+use crate::error::Result;
+use crate::exercise::{Checklist, Verdict};
+
+/// The settings of one comparison.
+#[derive(Debug, Clone, Copy)]
+pub struct AdamCase {
+    /// Learning rate.
+    pub lr: f64,
+    /// First-moment decay.
+    pub beta1: f64,
+    /// Second-moment decay.
+    pub beta2: f64,
+    /// The denominator's epsilon.
+    pub eps: f64,
+    /// Steps taken.
+    pub steps: usize,
+}
+
+/// Minimizes `sum((p - target)^2)` from fixed starting values with the participant's optimizer
+/// and with candle's, and compares the parameters after `case.steps` steps (to 1e-6).
+pub fn verdict<A>(
+    new: &impl Fn(usize, f64, f64, f64, f64) -> A,
+    step: &impl Fn(&mut A, &mut [f32], &[f32]),
+    case: AdamCase,
+) -> Result<Verdict> {
+    let start: Vec<f32> = (0..12).map(|i| (i as f32 - 5.5) * 0.7).collect();
+    let target: Vec<f32> = (0..12).map(|i| ((i * 7) % 5) as f32 - 2.0).collect();
+    let grad =
+        |p: &[f32]| -> Vec<f32> { p.iter().zip(&target).map(|(a, b)| 2.0 * (a - b)).collect() };
+    // candle's AdamW, weight decay 0.
+    let var = Var::from_tensor(&Tensor::new(start.as_slice(), &Device::Cpu)?)?;
+    let t = Tensor::new(target.as_slice(), &Device::Cpu)?;
+    let params = ParamsAdamW {
+        lr: case.lr,
+        beta1: case.beta1,
+        beta2: case.beta2,
+        eps: case.eps,
+        weight_decay: 0.0,
+    };
+    let mut reference = AdamW::new(vec![var.clone()], params)?;
+    let mut mine = new(start.len(), case.lr, case.beta1, case.beta2, case.eps);
+    let mut p = start.clone();
+    for s in 1..=case.steps {
+        reference.backward_step(&(var.as_tensor() - &t)?.sqr()?.sum_all()?)?;
+        let g = grad(&p);
+        step(&mut mine, &mut p, &g);
+        let want = var.as_tensor().to_vec1::<f32>()?;
+        if let Some(i) = (0..p.len()).find(|&i| (p[i] - want[i]).abs() > 1e-6 || !p[i].is_finite())
+        {
+            return Ok(Verdict::that(
+                false,
+                format!("after step {s}, parameter {i} = {:.7}", p[i]),
+                format!("{:.7} (candle's AdamW, weight decay 0)", want[i]),
+            ));
+        }
+    }
+    Ok(Verdict::that(
+        true,
+        format!("all 12 parameters, {} steps", case.steps),
+        "candle's AdamW to 1e-6",
+    ))
+}
+
+/// The visible checks: one step and five steps at the usual settings (lr 0.1, betas 0.9 and
+/// 0.999, eps 1e-8).
+///
+/// # Example
+/// ```
+/// use multimodal_search::exercise::adam_step;
+/// // Plain gradient descent is not Adam.
+/// struct Sgd(f64);
+/// let new = |_: usize, lr: f64, _: f64, _: f64, _: f64| Sgd(lr);
+/// let step = |s: &mut Sgd, p: &mut [f32], g: &[f32]| p.iter_mut().zip(g).for_each(|(p, g)| *p -= s.0 as f32 * g);
+/// assert!(!adam_step::check(new, step).passed());
+/// ```
+pub fn check<A>(
+    new: impl Fn(usize, f64, f64, f64, f64) -> A,
+    step: impl Fn(&mut A, &mut [f32], &[f32]),
+) -> Checklist {
+    let mut c = Checklist::new("adam_step");
+    let usual = AdamCase {
+        lr: 0.1,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        steps: 1,
+    };
+    c.check("one step at lr 0.1, betas (0.9, 0.999)", 1.0, || {
+        verdict(&new, &step, usual)
+    });
+    c.check("five steps at lr 0.1, betas (0.9, 0.999)", 2.0, || {
+        verdict(&new, &step, AdamCase { steps: 5, ..usual })
+    });
+    c
+}
