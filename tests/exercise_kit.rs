@@ -124,6 +124,24 @@ kit!(adam_step, mutants [no_bias_correction, eps_inside_sqrt, no_sqrt],
     visible: adam_step::check(Adam::new, Adam::step),
     hidden: hidden::check(Adam::new, Adam::step));
 
+/// The datasets, loaded once for the exercises that train (named as the notebooks name them, so
+/// the check calls read as in `info.toml`).
+#[allow(non_upper_case_globals)]
+static data: std::sync::LazyLock<multimodal_search::data::TutorialData> =
+    std::sync::LazyLock::new(|| {
+        let dir = multimodal_search::data::DataDir::resolve(None, true);
+        multimodal_search::data::TutorialData::load(&dir)
+            .expect("the exercises that train need MNIST and FSDD: set MMS_DATA")
+    });
+
+kit!(own_encoder, mutants [narrow_embeddings, blind_logits, frozen],
+    visible: own_encoder::check(&data, MyEncoder::new, MyEncoder::forward),
+    hidden: hidden::check(&data, MyEncoder::new, MyEncoder::forward));
+
+kit!(classification_only, mutants [unstable, sum_not_mean, raw_logits],
+    visible: classification_only::check(&data, classification_loss),
+    hidden: hidden::check(&data, classification_loss));
+
 fn kits() -> Vec<Kit> {
     vec![
         draw_digit::kit(),
@@ -132,6 +150,8 @@ fn kits() -> Vec<Kit> {
         pca::kit(),
         adam_step::kit(),
         projection_head::kit(),
+        own_encoder::kit(),
+        classification_only::kit(),
         cosine_embedding_loss::kit(),
         triplet_miners::kit(),
         search_metrics::kit(),
@@ -219,6 +239,39 @@ fn every_exercise_is_real() {
         if sorted != on_disk || compiled != on_disk {
             problems.push(format!(
                 "{}: mutants in info.toml {sorted:?}, on disk {on_disk:?}, compiled {compiled:?}",
+                e.id
+            ));
+        }
+        // The notebook's scan knows the same place and forbidden names.
+        match multimodal_search::exercise::EXERCISES
+            .iter()
+            .find(|s| s.id == e.id)
+        {
+            Some(spot)
+                if spot.notebook == e.notebook
+                    && spot
+                        .forbidden
+                        .iter()
+                        .map(|f| f.to_string())
+                        .eq(e.forbidden.iter().cloned()) => {}
+            other => problems.push(format!(
+                "{}: exercise::EXERCISES has {other:?}, info.toml notebook {} forbidden {:?}",
+                e.id, e.notebook, e.forbidden
+            )),
+        }
+        // The same names, found by the notebook's lexer and by syn, in the delegating variant.
+        let lexed = multimodal_search::exercise::forbidden_names(
+            &read(&k.delegating.file),
+            &e.forbidden.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let parsed = multimodal_search::shell::course::forbidden_uses(
+            &read(&k.delegating.file),
+            &e.forbidden,
+        )
+        .unwrap();
+        if lexed != parsed {
+            problems.push(format!(
+                "{}: the notebook's scan finds {lexed:?}, syn's {parsed:?}",
                 e.id
             ));
         }

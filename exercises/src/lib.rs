@@ -4,12 +4,16 @@
 
 /// Another optimizer: Adam, written out (notebook 05_multimodal_training).
 pub mod adam_step;
+/// A classification-only model (notebook 04_unimodal_training).
+pub mod classification_only;
 /// Compose three image transforms (notebook 01_representation_learning_and_data).
 pub mod compose_transforms;
 /// Pairwise margin loss via cosine embedding loss (notebook 03_losses).
 pub mod cosine_embedding_loss;
 /// Draw one MNIST digit (notebook 01_representation_learning_and_data).
 pub mod draw_digit;
+/// An image encoder of your own (notebook 02_architectures).
+pub mod own_encoder;
 /// PCA, written out (notebook 04_unimodal_training).
 pub mod pca;
 /// Your own projection head (notebook 02_architectures).

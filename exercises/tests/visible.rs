@@ -44,6 +44,20 @@ fn projection_head() {
 }
 
 #[test]
+fn own_encoder() {
+    use exercises::own_encoder::*;
+    let data = multimodal_search::data::TutorialData::load(
+        &multimodal_search::data::DataDir::resolve(None, false),
+    )
+    .expect("this exercise trains on MNIST: set MMS_DATA to the folder holding mnist/ and fsdd/");
+    verdict(exercise::own_encoder::check(
+        &data,
+        MyEncoder::new,
+        MyEncoder::forward,
+    ));
+}
+
+#[test]
 fn cosine_embedding_loss() {
     use exercises::cosine_embedding_loss::*;
     verdict(exercise::cosine_embedding_loss::check(
@@ -64,6 +78,19 @@ fn triplet_miners() {
 fn pca() {
     use exercises::pca::*;
     verdict(exercise::pca::check(principal_components));
+}
+
+#[test]
+fn classification_only() {
+    use exercises::classification_only::*;
+    let data = multimodal_search::data::TutorialData::load(
+        &multimodal_search::data::DataDir::resolve(None, false),
+    )
+    .expect("this exercise trains on MNIST: set MMS_DATA to the folder holding mnist/ and fsdd/");
+    verdict(exercise::classification_only::check(
+        &data,
+        classification_loss,
+    ));
 }
 
 #[test]

@@ -333,9 +333,20 @@ impl Checklist {
         h
     }
 
-    /// Shows the table in a notebook (evcxr calls this for a cell's last value).
+    /// Shows the table in a notebook (evcxr calls this for a cell's last value), with one more
+    /// row: the forbidden-call scan of the exercise's cell in the saved notebook (the kernel runs
+    /// in the notebook's folder).
     pub fn evcxr_display(&self) {
-        crate::viz::rich::print_block("text/html", &self.to_html());
+        let mut shown = self.clone();
+        if let Some(spot) = super::EXERCISES.iter().find(|e| e.id == self.exercise) {
+            shown.push(super::saved_notebook_row(
+                std::path::Path::new("."),
+                spot.notebook,
+                spot.id,
+                spot.forbidden,
+            ));
+        }
+        crate::viz::rich::print_block("text/html", &shown.to_html());
     }
 }
 

@@ -11,15 +11,127 @@
 
 mod checklist;
 mod inputs;
+mod scan;
 
 pub mod adam_step;
+pub mod classification_only;
 pub mod compose_transforms;
 pub mod cosine_embedding_loss;
 pub mod draw_digit;
+pub mod own_encoder;
 pub mod pca;
 pub mod projection_head;
 pub mod search_metrics;
 pub mod time_mask;
+pub mod training;
 pub mod triplet_miners;
 
 pub use checklist::{Checklist, Outcome, Row, Verdict, attempt};
+pub use scan::{forbidden_names, identifiers, saved_notebook_row};
+
+/// Where an auto-graded exercise lives and what it may not use: what a notebook's check cell
+/// needs to scan the saved cell (`exercises/info.toml` says the same; the instructor's kit checks
+/// they agree).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExerciseSpot {
+    /// The exercise id (and the cell's `grade_id`).
+    pub id: &'static str,
+    /// The notebook's file stem.
+    pub notebook: &'static str,
+    /// Names the solution may not use.
+    pub forbidden: &'static [&'static str],
+}
+
+/// Every auto-graded exercise, in course order.
+///
+/// # Example
+/// ```
+/// let e = multimodal_search::exercise::EXERCISES.iter().find(|e| e.id == "projection_head").unwrap();
+/// assert_eq!(e.notebook, "02_architectures");
+/// ```
+pub const EXERCISES: &[ExerciseSpot] = &[
+    ExerciseSpot {
+        id: "draw_digit",
+        notebook: "01_representation_learning_and_data",
+        forbidden: &["viz::DigitGrid", "from_normalized"],
+    },
+    ExerciseSpot {
+        id: "compose_transforms",
+        notebook: "01_representation_learning_and_data",
+        forbidden: &["tutorial_augmentations"],
+    },
+    ExerciseSpot {
+        id: "time_mask",
+        notebook: "01_representation_learning_and_data",
+        forbidden: &["transforms::TimeMasking", "transforms::FrequencyMasking"],
+    },
+    ExerciseSpot {
+        id: "projection_head",
+        notebook: "02_architectures",
+        forbidden: &["model::MlpProjection", "model::MlpProjectionConfig"],
+    },
+    ExerciseSpot {
+        id: "own_encoder",
+        notebook: "02_architectures",
+        forbidden: &[
+            "model::Encoder",
+            "model::EncoderConfig",
+            "model::TutorialModel",
+            "model::AudioImageEncoder",
+        ],
+    },
+    ExerciseSpot {
+        id: "cosine_embedding_loss",
+        notebook: "03_losses",
+        forbidden: &["loss::CosineEmbeddingLoss", "loss::PairwiseMarginLoss"],
+    },
+    ExerciseSpot {
+        id: "triplet_miners",
+        notebook: "03_losses",
+        forbidden: &[
+            "loss::TripletMarginMiner",
+            "loss::TripletType",
+            "mine_distances",
+        ],
+    },
+    ExerciseSpot {
+        id: "pca",
+        notebook: "04_unimodal_training",
+        forbidden: &["viz::Pca", "explained_variance_ratio", "explained_variance"],
+    },
+    ExerciseSpot {
+        id: "classification_only",
+        notebook: "04_unimodal_training",
+        forbidden: &[
+            "cross_entropy",
+            "nll",
+            "log_softmax",
+            "loss::LossChoice",
+            "loss::TrainLoss",
+        ],
+    },
+    ExerciseSpot {
+        id: "adam_step",
+        notebook: "05_multimodal_training",
+        forbidden: &[
+            "candle_nn::AdamW",
+            "ParamsAdamW",
+            "AnyOptimizer",
+            "SgdMomentum",
+            "RmsProp",
+            "candle_nn::Optimizer",
+        ],
+    },
+    ExerciseSpot {
+        id: "search_metrics",
+        notebook: "06_search",
+        forbidden: &[
+            "search::EmbeddingIndex",
+            "ops::PairwiseDistance",
+            "distance_of",
+            "euclidean_between_unit_rows",
+            "perform_image_search",
+            "perform_audio_search",
+        ],
+    },
+];

@@ -141,8 +141,14 @@ fn tests_file(c: &Catalog) -> String {
          assert!(checklist.passed(), \"{}\", checklist.summary());\n}\n",
     );
     for e in c.exercises.iter().filter(|e| e.grading == Grading::Auto) {
+        // The exercises that train take the datasets, as the notebooks' `data`.
+        let data = if e.check.contains("&data") {
+            "    let data = multimodal_search::data::TutorialData::load(&multimodal_search::data::DataDir::resolve(None, false))\n        .expect(\"this exercise trains on MNIST: set MMS_DATA to the folder holding mnist/ and fsdd/\");\n"
+        } else {
+            ""
+        };
         s.push_str(&format!(
-            "\n#[test]\nfn {id}() {{\n    use exercises::{id}::*;\n    verdict(exercise::{check});\n}}\n",
+            "\n#[test]\nfn {id}() {{\n    use exercises::{id}::*;\n{data}    verdict(exercise::{check});\n}}\n",
             id = e.id,
             check = e.check
         ));

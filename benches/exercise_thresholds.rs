@@ -1,0 +1,81 @@
+//! Measures the thresholds of the exercises that train: the reference solution's validation
+//! accuracy after the checks' short run (150 Adam steps of 64 images), seeds 0-4, with the mean,
+//! the standard deviation and `mean - max(3 sigma, 0.02)`; `info.toml` and the check modules
+//! state the figures this prints. It also times the runs (the checks' 20 s budget).
+//!
+//! `MMS_DATA=... RAYON_NUM_THREADS=2 cargo bench --bench exercise_thresholds`
+
+use std::time::Instant;
+
+use multimodal_search::data::{DataDir, TutorialData};
+use multimodal_search::exercise::{classification_only, own_encoder};
+use multimodal_search::model::Encoder;
+use multimodal_search::prelude::*;
+
+mod classification {
+    use multimodal_search::prelude::*;
+    include!("../course/exercises/classification_only/solution.rs");
+}
+mod design {
+    use multimodal_search::prelude::*;
+    include!("../course/exercises/own_encoder/solution.rs");
+}
+
+fn summary(what: &str, values: &[f64], seconds: f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let threshold = mean - (3.0 * sd).max(0.02);
+    println!(
+        "{what}: accuracies {values:.3?}, mean {mean:.3}, sd {sd:.3}, threshold {threshold:.3} ({:.1} s per run)",
+        seconds / n
+    );
+}
+
+fn main() -> multimodal_search::Result<()> {
+    let data = TutorialData::load(&DataDir::resolve(None, true))?;
+    let seeds = 0..5u64;
+
+    let t0 = Instant::now();
+    let a: Vec<f64> = seeds
+        .clone()
+        .map(|s| classification_only::run_accuracy(&data, &classification::classification_loss, s))
+        .collect::<multimodal_search::Result<_>>()?;
+    summary(
+        "classification_only (reference solution)",
+        &a,
+        t0.elapsed().as_secs_f64(),
+    );
+
+    let t0 = Instant::now();
+    let b: Vec<f64> = seeds
+        .clone()
+        .map(|s| {
+            own_encoder::run_accuracy(
+                &data,
+                &design::MyEncoder::new,
+                &design::MyEncoder::forward,
+                s,
+            )
+        })
+        .collect::<multimodal_search::Result<_>>()?;
+    summary(
+        "own_encoder (reference solution)",
+        &b,
+        t0.elapsed().as_secs_f64(),
+    );
+
+    let t0 = Instant::now();
+    let tutorial = |vb: VarBuilder| Encoder::new(EncoderConfig::mnist(128), vb);
+    let c: Vec<f64> = seeds
+        .map(|s| {
+            own_encoder::run_accuracy(&data, &tutorial, &|e: &Encoder, x: &Tensor| e.forward(x), s)
+        })
+        .collect::<multimodal_search::Result<_>>()?;
+    summary(
+        "own_encoder's run with the tutorial Encoder",
+        &c,
+        t0.elapsed().as_secs_f64(),
+    );
+    Ok(())
+}

@@ -1,0 +1,27 @@
+// MUTANT: the logits see only the classifier's bias (the input is multiplied by 0): it cannot learn.
+pub struct MyEncoder {
+    conv1: candle_nn::Conv2d,
+    conv2: candle_nn::Conv2d,
+    embed: candle_nn::Linear,
+    classify: candle_nn::Linear,
+}
+
+impl MyEncoder {
+    pub fn new(vb: VarBuilder) -> Result<Self> {
+        let c = candle_nn::Conv2dConfig::default();
+        Ok(MyEncoder {
+            conv1: candle_nn::conv2d(1, 8, 3, c, vb.pp("conv1"))?,
+            conv2: candle_nn::conv2d(8, 16, 3, c, vb.pp("conv2"))?,
+            embed: candle_nn::linear(16 * 5 * 5, 128, vb.pp("embed"))?,
+            classify: candle_nn::linear(128, 10, vb.pp("classify"))?,
+        })
+    }
+
+    pub fn forward(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
+        let h = self.conv1.forward(x)?.relu()?.max_pool2d(2)?;
+        let h = self.conv2.forward(&h)?.relu()?.max_pool2d(2)?;
+        let e = self.embed.forward(&h.flatten_from(1)?)?.relu()?;
+        let z = self.classify.forward(&(&e * 0.0)?)?;
+        Ok((e, z))
+    }
+}

@@ -1,0 +1,21 @@
+/// An image encoder of your own design: `(B, 1, 28, 28)` images to 128-wide embeddings and 10
+/// logits, with layers that differ from the tutorial `Encoder`'s (other kernels, widths, pooling,
+/// depth...).
+///
+/// # Shapes
+/// `forward`: `(B, 1, 28, 28)` -> embeddings `(B, 128)`, logits `(B, 10)`.
+pub struct MyEncoder {
+    // Your layers here.
+}
+
+impl MyEncoder {
+    /// Builds the layers, their parameters from `vb` (`vb.pp("conv1")`, ...).
+    pub fn new(_vb: VarBuilder) -> Result<Self> {
+        todo!("your layers")
+    }
+
+    /// Embeddings and logits of a batch of images.
+    pub fn forward(&self, _x: &Tensor) -> Result<(Tensor, Tensor)> {
+        todo!("your forward pass")
+    }
+}

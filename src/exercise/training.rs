@@ -1,0 +1,100 @@
+//! Short training runs for the exercises that train: a few hundred Adam steps of a classifier on
+//! MNIST with a loss or a network of the participant's, then its accuracy on the validation
+//! images. Seeded: one seed, one result.
+
+use candle_core::{DType, Tensor, Var};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+
+use crate::data::LabeledSet;
+use crate::error::Result;
+
+/// The settings of a short run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShortRun {
+    /// Optimizer steps.
+    pub steps: usize,
+    /// Images per step.
+    pub batch_size: usize,
+    /// Adam's learning rate.
+    pub learning_rate: f64,
+    /// Seeds the batches (the model's initial weights have their own seed).
+    pub seed: u64,
+}
+
+impl ShortRun {
+    /// What the checks run: 150 steps of 64 images at Adam's 1e-3.
+    pub const CHECK: ShortRun = ShortRun {
+        steps: 150,
+        batch_size: 64,
+        learning_rate: 1e-3,
+        seed: 0,
+    };
+}
+
+/// Trains `vars` by minimizing `loss(logits(images), labels)` on batches drawn from `train`;
+/// returns the step losses.
+///
+/// # Shapes
+/// `logits`: `(B, 1, 28, 28)` -> `(B, 10)`; `loss`: `(B, 10)` and `(B,)` u32 labels -> scalar.
+pub fn train_classifier(
+    logits: &dyn Fn(&Tensor) -> Result<Tensor>,
+    vars: Vec<Var>,
+    loss: &dyn Fn(&Tensor, &Tensor) -> Result<Tensor>,
+    train: &LabeledSet,
+    run: &ShortRun,
+) -> Result<Vec<f32>> {
+    let params = ParamsAdamW {
+        lr: run.learning_rate,
+        weight_decay: 0.0,
+        ..Default::default()
+    };
+    let mut adam = AdamW::new(vars, params)?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(run.seed);
+    let n = train.len();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    let mut losses = Vec::with_capacity(run.steps);
+    let mut at = n;
+    for _ in 0..run.steps {
+        if at + run.batch_size > n {
+            order.shuffle(&mut rng);
+            at = 0;
+        }
+        let idx: Vec<u32> = order[at..at + run.batch_size].to_vec();
+        at += run.batch_size;
+        let idx = Tensor::new(idx.as_slice(), train.items().device())?;
+        let x = train.items().index_select(&idx, 0)?; // (B, 1, 28, 28)
+        let labels: Vec<u32> = idx
+            .to_vec1::<u32>()?
+            .iter()
+            .map(|&i| train.labels()[i as usize])
+            .collect();
+        let y = Tensor::new(labels.as_slice(), x.device())?; // (B,)
+        let l = loss(&logits(&x)?, &y)?;
+        adam.backward_step(&l)?;
+        losses.push(l.to_dtype(DType::F32)?.to_scalar::<f32>()?);
+    }
+    Ok(losses)
+}
+
+/// The share of the first `limit` items of `set` whose largest logit is their label.
+pub fn accuracy(
+    logits: &dyn Fn(&Tensor) -> Result<Tensor>,
+    set: &LabeledSet,
+    limit: usize,
+) -> Result<f64> {
+    let n = set.len().min(limit);
+    let mut correct = 0usize;
+    for start in (0..n).step_by(500) {
+        let len = (n - start).min(500);
+        let x = set.items().narrow(0, start, len)?;
+        let predicted = logits(&x)?.argmax(1)?.to_vec1::<u32>()?;
+        correct += predicted
+            .iter()
+            .zip(&set.labels()[start..start + len])
+            .filter(|(p, l)| p == l)
+            .count();
+    }
+    Ok(correct as f64 / n.max(1) as f64)
+}
