@@ -248,6 +248,26 @@ def selftest():
         ok = (not problems) if expect is None else any(expect in p for p in problems)
         bad += not ok
         print(f"{'ok  ' if ok else 'FAIL'} selftest: {name}" + ("" if ok else f" (got {problems})"))
+    # Exercise check cells: a table must be there, unsolved for participants, full for instructors.
+    def check_nb(score, top, text):
+        nb = notebook([{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                        "data": {"text/html": f'<table class="mms-checklist" data-exercise="demo" data-score="{score}" data-max-score="{top}">{text}</table>'}}])
+        nb.cells[0].metadata["nbgrader"] = {"grade_id": "demo_check"}
+        return nb
+    check_cases = {
+        "a participant's unsolved check passes": (check_nb(0, 6, "not solved yet"), False, None),
+        "a participant's check with points fails": (check_nb(2, 6, "not solved yet"), False, "with the stub"),
+        "an instructor's partial check fails": (check_nb(5, 6, ""), True, "with the reference solution"),
+        "an instructor's full check passes": (check_nb(6, 6, ""), True, None),
+        "a check cell without its table fails": (notebook([]), True, "no checklist table"),
+    }
+    for name, (nb, instructor, expect) in check_cases.items():
+        if name == "a check cell without its table fails":
+            nb.cells[0].metadata["nbgrader"] = {"grade_id": "demo_check"}
+        problems = inspect_checks(nb, instructor)
+        ok = (not problems) if expect is None else any(expect in p for p in problems)
+        bad += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} selftest: {name}" + ("" if ok else f" (got {problems})"))
     nb = notebook(good)
     nb.metadata[META_KEY] = {"code_sha256": code_hash(nb)}
     nb.cells[0].source = "let x = 2;"
