@@ -8,13 +8,16 @@
 use std::time::Instant;
 
 use multimodal_search::data::{DataDir, TutorialData};
-use multimodal_search::exercise::{classification_only, own_encoder};
+use multimodal_search::exercise::{classification_only, compose_transforms, own_encoder};
 use multimodal_search::model::Encoder;
 use multimodal_search::prelude::*;
 
 mod classification {
     use multimodal_search::prelude::*;
     include!("../course/exercises/classification_only/solution.rs");
+}
+mod augment {
+    include!("../course/exercises/compose_transforms/solution.rs");
 }
 mod design {
     use multimodal_search::prelude::*;
@@ -62,6 +65,17 @@ fn main() -> multimodal_search::Result<()> {
     summary(
         "own_encoder (reference solution)",
         &b,
+        t0.elapsed().as_secs_f64(),
+    );
+
+    let t0 = Instant::now();
+    let d: Vec<f64> = seeds
+        .clone()
+        .map(|s| compose_transforms::run_accuracy(&data, &augment::my_image_transforms(), s))
+        .collect::<multimodal_search::Result<_>>()?;
+    summary(
+        "compose_transforms (reference transforms)",
+        &d,
         t0.elapsed().as_secs_f64(),
     );
 

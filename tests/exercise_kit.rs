@@ -108,8 +108,8 @@ kit!(draw_digit, mutants [no_unnormalize, transposed, truncates],
     visible: draw_digit::check(to_pixels),
     hidden: hidden::check(to_pixels));
 
-kit!(compose_transforms, mutants [two_steps, deterministic, resizes],
-    visible: compose_transforms::check(my_image_transforms),
+kit!(compose_transforms, mutants [two_steps, deterministic, resizes, translation_in_pixels],
+    visible: compose_transforms::check(&data, my_image_transforms),
     hidden: hidden::check(my_image_transforms));
 
 kit!(time_mask, mutants [masks_rows, one_too_wide, no_clip],
@@ -134,6 +134,10 @@ static data: std::sync::LazyLock<multimodal_search::data::TutorialData> =
             .expect("the exercises that train need MNIST and FSDD: set MMS_DATA")
     });
 
+kit!(heads_in_model, mutants [no_heads, untrained, one_step],
+    visible: heads_in_model::check(&data, train_with_heads),
+    hidden: hidden::check(&data, train_with_heads));
+
 kit!(own_encoder, mutants [narrow_embeddings, blind_logits, frozen],
     visible: own_encoder::check(&data, MyEncoder::new, MyEncoder::forward),
     hidden: hidden::check(&data, MyEncoder::new, MyEncoder::forward));
@@ -150,6 +154,7 @@ fn kits() -> Vec<Kit> {
         pca::kit(),
         adam_step::kit(),
         projection_head::kit(),
+        heads_in_model::kit(),
         own_encoder::kit(),
         classification_only::kit(),
         cosine_embedding_loss::kit(),

@@ -2,7 +2,8 @@
 //!
 //! Build the image training transforms: a `Compose` of at least three transforms from
 //! `multimodal_search::data::transforms`, random (another seed, another image) but repeatable (one
-//! seed, one image), keeping the 28 x 28 shape. The notebook shows one digit before and after.
+//! seed, one image), keeping the 28 x 28 shape. The check also trains the image encoder for 150 steps
+//! with them as its training transforms. The notebook shows one digit before and after.
 //!
 //! Check it with `cargo test -p exercises compose_transforms`; a hint: `mmsearch exercises hint compose_transforms`.
 

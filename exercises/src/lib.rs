@@ -12,6 +12,8 @@ pub mod compose_transforms;
 pub mod cosine_embedding_loss;
 /// Draw one MNIST digit (notebook 01_representation_learning_and_data).
 pub mod draw_digit;
+/// Projection heads inside the multimodal model (notebook 02_architectures).
+pub mod heads_in_model;
 /// An image encoder of your own (notebook 02_architectures).
 pub mod own_encoder;
 /// PCA, written out (notebook 04_unimodal_training).

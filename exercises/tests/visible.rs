@@ -28,7 +28,14 @@ fn draw_digit() {
 #[test]
 fn compose_transforms() {
     use exercises::compose_transforms::*;
-    verdict(exercise::compose_transforms::check(my_image_transforms));
+    let data = multimodal_search::data::TutorialData::load(
+        &multimodal_search::data::DataDir::resolve(None, false),
+    )
+    .expect("this exercise trains on MNIST: set MMS_DATA to the folder holding mnist/ and fsdd/");
+    verdict(exercise::compose_transforms::check(
+        &data,
+        my_image_transforms,
+    ));
 }
 
 #[test]
@@ -41,6 +48,16 @@ fn time_mask() {
 fn projection_head() {
     use exercises::projection_head::*;
     verdict(exercise::projection_head::check(ProjectionHead::new));
+}
+
+#[test]
+fn heads_in_model() {
+    use exercises::heads_in_model::*;
+    let data = multimodal_search::data::TutorialData::load(
+        &multimodal_search::data::DataDir::resolve(None, false),
+    )
+    .expect("this exercise trains on MNIST: set MMS_DATA to the folder holding mnist/ and fsdd/");
+    verdict(exercise::heads_in_model::check(&data, train_with_heads));
 }
 
 #[test]

@@ -5,10 +5,43 @@ use candle_core::Tensor;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::data::TutorialData;
 use crate::data::transforms::{Compose, Transform};
 use crate::error::Result;
 use crate::exercise::inputs::{max_abs_diff, randn};
+use crate::exercise::training::{ShortRun, accuracy, train_augmented};
 use crate::exercise::{Checklist, Verdict};
+use crate::model::{Encoder, EncoderConfig};
+
+/// The validation accuracy a run with the transforms must reach: the reference solution's mean
+/// minus `max(3 sigma, 0.02)` over 5 seeds (see `REFERENCE`).
+pub const THRESHOLD: f64 = 0.921;
+/// The reference transforms' mean validation accuracy over seeds 0-4, measured by
+/// `cargo bench --bench exercise_thresholds`.
+pub const REFERENCE: &str = "0.941, sd 0.005 over seeds 0-4";
+
+/// The validation accuracy of the tutorial image encoder after the short run (cross-entropy)
+/// with `transforms` on its training batches, `seed` for the weights, batches and transforms.
+pub fn run_accuracy(data: &TutorialData, transforms: &Compose, seed: u64) -> Result<f64> {
+    let (encoder, vars) =
+        Encoder::seeded(EncoderConfig::mnist(128), seed, &candle_core::Device::Cpu)?;
+    let logits = |x: &Tensor| -> Result<Tensor> { Ok(encoder.forward(x)?.1) };
+    let ce =
+        |z: &Tensor, y: &Tensor| -> Result<Tensor> { Ok(candle_nn::loss::cross_entropy(z, y)?) };
+    let run = ShortRun {
+        seed,
+        ..ShortRun::CHECK
+    };
+    train_augmented(
+        &logits,
+        vars.all_vars(),
+        &ce,
+        data.train.images(),
+        Some(transforms),
+        &run,
+    )?;
+    accuracy(&logits, data.validation_images(), 2000)
+}
 
 fn apply(t: &Compose, x: &Tensor, seed: u64) -> Result<Tensor> {
     t.apply(x, &mut StdRng::seed_from_u64(seed))
@@ -20,16 +53,35 @@ pub fn images(b: usize) -> Result<Tensor> {
 }
 
 /// The visible checks: at least three steps, the shape kept, the image changed, random (two seeds
-/// differ) yet repeatable (one seed, one result), finite values.
+/// differ) yet repeatable (one seed, one result), finite values, and a short training run of the
+/// image encoder with them as its training transforms.
 ///
 /// # Example
 /// ```
 /// use multimodal_search::data::transforms::{Compose, Normalize};
 /// use multimodal_search::exercise::compose_transforms;
 /// let one = || Compose::new(vec![Box::new(Normalize::new(0.0, 1.0))]);
-/// assert!(!compose_transforms::check(one).passed());
+/// assert!(!compose_transforms::check_transforms(one).passed());
 /// ```
-pub fn check(make: impl Fn() -> Compose) -> Checklist {
+pub fn check(data: &TutorialData, make: impl Fn() -> Compose) -> Checklist {
+    let mut c = check_transforms(&make);
+    c.check(
+        &format!("150 training steps with them: validation accuracy at least {THRESHOLD}"),
+        2.0,
+        || {
+            let a = run_accuracy(data, &make(), 0)?;
+            Ok(Verdict::that(
+                a >= THRESHOLD,
+                format!("{a:.3}"),
+                format!("at least {THRESHOLD} (reference {REFERENCE})"),
+            ))
+        },
+    );
+    c
+}
+
+/// The checks that need no data (every row of [`check`] but the training run).
+pub fn check_transforms(make: impl Fn() -> Compose) -> Checklist {
     let mut c = Checklist::new("compose_transforms");
     c.check("has at least three steps", 1.0, || {
         let n = make().len();

@@ -18,6 +18,7 @@ pub mod classification_only;
 pub mod compose_transforms;
 pub mod cosine_embedding_loss;
 pub mod draw_digit;
+pub mod heads_in_model;
 pub mod own_encoder;
 pub mod pca;
 pub mod projection_head;
@@ -67,6 +68,11 @@ pub const EXERCISES: &[ExerciseSpot] = &[
     },
     ExerciseSpot {
         id: "projection_head",
+        notebook: "02_architectures",
+        forbidden: &["model::MlpProjection", "model::MlpProjectionConfig"],
+    },
+    ExerciseSpot {
+        id: "heads_in_model",
         notebook: "02_architectures",
         forbidden: &["model::MlpProjection", "model::MlpProjectionConfig"],
     },

@@ -8,6 +8,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
 use crate::data::LabeledSet;
+use crate::data::transforms::Transform;
 use crate::error::Result;
 
 /// The settings of a short run.
@@ -45,6 +46,20 @@ pub fn train_classifier(
     train: &LabeledSet,
     run: &ShortRun,
 ) -> Result<Vec<f32>> {
+    train_augmented(logits, vars, loss, train, None, run)
+}
+
+/// As [`train_classifier`], each batch first passed through `transform` (the training
+/// augmentations; validation images are never transformed).
+pub fn train_augmented(
+    logits: &dyn Fn(&Tensor) -> Result<Tensor>,
+    vars: Vec<Var>,
+    loss: &dyn Fn(&Tensor, &Tensor) -> Result<Tensor>,
+    train: &LabeledSet,
+    transform: Option<&dyn Transform>,
+    run: &ShortRun,
+) -> Result<Vec<f32>> {
+    let mut augment_rng = rand::rngs::StdRng::seed_from_u64(run.seed ^ 0x5eed);
     let params = ParamsAdamW {
         lr: run.learning_rate,
         weight_decay: 0.0,
@@ -65,6 +80,10 @@ pub fn train_classifier(
         at += run.batch_size;
         let idx = Tensor::new(idx.as_slice(), train.items().device())?;
         let x = train.items().index_select(&idx, 0)?; // (B, 1, 28, 28)
+        let x = match transform {
+            Some(t) => t.apply(&x, &mut augment_rng)?,
+            None => x,
+        };
         let labels: Vec<u32> = idx
             .to_vec1::<u32>()?
             .iter()

@@ -7,7 +7,7 @@ pub fn my_image_transforms() -> multimodal_search::data::transforms::Compose {
     let background = -0.1307 / 0.3081; // a black pixel, normalized
     Compose::new(vec![
         Box::new(RandomRotation::new(10.0, background)),
-        Box::new(RandomTranslation::new(2.0, 2.0, background)),
+        Box::new(RandomTranslation::new(0.1, 0.1, background)),
         Box::new(GaussianNoise::new(0.05)),
     ])
     // END SOLUTION

@@ -1,0 +1,8 @@
+/// Hidden tests of `heads_in_model`: the same run with another seed.
+pub fn check(data: &TutorialData, train: impl Fn(&TutorialData, TrainConfig) -> Result<TrainedModel>) -> Checklist {
+    let rows = [
+        ("hidden: seed 7, a head on each side", "heads", 1.0),
+        ("hidden: seed 7, the loss went down", "loss", 1.0),
+    ];
+    heads_in_model::check_run("heads_in_model", data, &train, 7, &rows)
+}
