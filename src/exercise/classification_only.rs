@@ -8,9 +8,8 @@ use candle_core::{Device, Tensor};
 
 use crate::data::TutorialData;
 use crate::error::Result;
-use crate::exercise::training::{ShortRun, accuracy, train_classifier};
+use crate::exercise::training::tutorial_encoder_run;
 use crate::exercise::{Checklist, Verdict};
-use crate::model::{Encoder, EncoderConfig};
 
 /// The validation accuracy a solution's run must reach: the reference minus
 /// `max(3 sigma, 0.02)` over 5 seeds (see `REFERENCE`).
@@ -51,14 +50,7 @@ pub fn run_accuracy(
     loss: &impl Fn(&Tensor, &Tensor) -> Result<Tensor>,
     seed: u64,
 ) -> Result<f64> {
-    let (encoder, vars) = Encoder::seeded(EncoderConfig::mnist(128), seed, &Device::Cpu)?;
-    let logits = |x: &Tensor| -> Result<Tensor> { Ok(encoder.forward(x)?.1) };
-    let run = ShortRun {
-        seed,
-        ..ShortRun::CHECK
-    };
-    train_classifier(&logits, vars.all_vars(), loss, data.train.images(), &run)?;
-    accuracy(&logits, data.validation_images(), 2000)
+    tutorial_encoder_run(data, loss, None, seed)
 }
 
 /// The visible checks: the value against PyTorch's on small logits and on logits near 1000 (where

@@ -9,9 +9,8 @@ use crate::data::TutorialData;
 use crate::data::transforms::{Compose, Transform};
 use crate::error::Result;
 use crate::exercise::inputs::{max_abs_diff, randn};
-use crate::exercise::training::{ShortRun, accuracy, train_augmented};
+use crate::exercise::training::{cross_entropy, tutorial_encoder_run};
 use crate::exercise::{Checklist, Verdict};
-use crate::model::{Encoder, EncoderConfig};
 
 /// The validation accuracy a run with the transforms must reach: the reference solution's mean
 /// minus `max(3 sigma, 0.02)` over 5 seeds (see `REFERENCE`).
@@ -23,24 +22,7 @@ pub const REFERENCE: &str = "0.941, sd 0.005 over seeds 0-4";
 /// The validation accuracy of the tutorial image encoder after the short run (cross-entropy)
 /// with `transforms` on its training batches, `seed` for the weights, batches and transforms.
 pub fn run_accuracy(data: &TutorialData, transforms: &Compose, seed: u64) -> Result<f64> {
-    let (encoder, vars) =
-        Encoder::seeded(EncoderConfig::mnist(128), seed, &candle_core::Device::Cpu)?;
-    let logits = |x: &Tensor| -> Result<Tensor> { Ok(encoder.forward(x)?.1) };
-    let ce =
-        |z: &Tensor, y: &Tensor| -> Result<Tensor> { Ok(candle_nn::loss::cross_entropy(z, y)?) };
-    let run = ShortRun {
-        seed,
-        ..ShortRun::CHECK
-    };
-    train_augmented(
-        &logits,
-        vars.all_vars(),
-        &ce,
-        data.train.images(),
-        Some(transforms),
-        &run,
-    )?;
-    accuracy(&logits, data.validation_images(), 2000)
+    tutorial_encoder_run(data, &cross_entropy, Some(transforms), seed)
 }
 
 fn apply(t: &Compose, x: &Tensor, seed: u64) -> Result<Tensor> {

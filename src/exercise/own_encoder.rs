@@ -7,7 +7,7 @@ use candle_nn::VarBuilder;
 
 use crate::data::TutorialData;
 use crate::error::Result;
-use crate::exercise::training::{ShortRun, accuracy, train_classifier};
+use crate::exercise::training::{ShortRun, accuracy, cross_entropy, train_classifier};
 use crate::exercise::{Checklist, Verdict};
 use crate::model::{EncoderConfig, ParamStore};
 
@@ -35,8 +35,6 @@ pub fn run_accuracy<M>(
 ) -> Result<f64> {
     let (net, store) = build(new, seed)?;
     let logits = |x: &Tensor| -> Result<Tensor> { Ok(forward(&net, x)?.1) };
-    let ce =
-        |z: &Tensor, y: &Tensor| -> Result<Tensor> { Ok(candle_nn::loss::cross_entropy(z, y)?) };
     let run = ShortRun {
         seed,
         ..ShortRun::CHECK
@@ -44,7 +42,7 @@ pub fn run_accuracy<M>(
     train_classifier(
         &logits,
         store.varmap().all_vars(),
-        &ce,
+        &cross_entropy,
         data.train.images(),
         &run,
     )?;

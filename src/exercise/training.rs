@@ -117,3 +117,35 @@ pub fn accuracy(
     }
     Ok(correct as f64 / n.max(1) as f64)
 }
+
+/// candle-nn's cross-entropy (PyTorch's), as the runs that do not test a loss train with.
+pub fn cross_entropy(logits: &Tensor, labels: &Tensor) -> Result<Tensor> {
+    Ok(candle_nn::loss::cross_entropy(logits, labels)?)
+}
+
+/// The validation accuracy (2,000 images) of the tutorial's image `Encoder`, seeded with `seed`,
+/// after the checks' short run with `loss` and, if given, `transform` on its training batches.
+pub fn tutorial_encoder_run(
+    data: &crate::data::TutorialData,
+    loss: &dyn Fn(&Tensor, &Tensor) -> Result<Tensor>,
+    transform: Option<&dyn Transform>,
+    seed: u64,
+) -> Result<f64> {
+    use crate::model::{Encoder, EncoderConfig};
+    let (encoder, vars) =
+        Encoder::seeded(EncoderConfig::mnist(128), seed, &candle_core::Device::Cpu)?;
+    let logits = |x: &Tensor| -> Result<Tensor> { Ok(encoder.forward(x)?.1) };
+    let run = ShortRun {
+        seed,
+        ..ShortRun::CHECK
+    };
+    train_augmented(
+        &logits,
+        vars.all_vars(),
+        loss,
+        data.train.images(),
+        transform,
+        &run,
+    )?;
+    accuracy(&logits, data.validation_images(), 2000)
+}
