@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use crate::error::Result;
 use crate::viz::palette::digit_color;
 use crate::viz::svg::{SvgChart, draw_err};
+use crate::viz::ticks::tick_label;
 
 /// Points in three dimensions, each with its digit.
 ///
@@ -14,9 +15,11 @@ use crate::viz::svg::{SvgChart, draw_err};
 /// ```
 /// # fn main() -> multimodal_search::Result<()> {
 /// use multimodal_search::viz::Scatter3d;
-/// let points: Vec<([f32; 3], u32)> = (0..30).map(|i| ([i as f32, (i % 7) as f32, (i % 3) as f32], (i % 10) as u32)).collect();
+/// let v = |i: i32, m: i32| ((i % m) - m / 2) as f32 / 10.0; // around 0: no "-0.0" tick
+/// let points: Vec<([f32; 3], u32)> = (0..30).map(|i| ([v(i, 31), v(i, 7), v(i, 3)], (i % 10) as u32)).collect();
 /// let chart = Scatter3d::new("three components", &points, ["PC 1", "PC 2", "PC 3"]).chart()?;
 /// assert!(chart.as_str().contains("PC 3") && chart.as_str().contains("digit 9"));
+/// assert!(!chart.as_str().lines().any(|l| l.trim() == "-0.0"));
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -65,10 +68,15 @@ impl Scatter3d {
                 p.scale = 0.8;
                 p.into_matrix()
             });
+            let span = |r: &std::ops::Range<f64>| r.end - r.start;
+            let (sx, sy, sz) = (span(&range(0)), span(&range(1)), span(&range(2)));
             chart
                 .configure_axes()
                 .light_grid_style(BLACK.mix(0.08))
                 .max_light_lines(3)
+                .x_formatter(&|v| tick_label(*v, sx))
+                .y_formatter(&|v| tick_label(*v, sy))
+                .z_formatter(&|v| tick_label(*v, sz))
                 .draw()
                 .map_err(&err)?;
             for digit in 0..10u32 {
