@@ -110,26 +110,30 @@ if [ "$warm" = 1 ]; then
   "$python" - "$repo" "$scratch/warm.ipynb" <<'PY'
 import json, sys
 repo, out = sys.argv[1], sys.argv[2]
-dep = ':dep multimodal-search = { path = "%s", default-features = false }' % repo
-cells = [dep, 'println!("{}", multimodal_search::viz::escape_html("warm <ok>"));']
-nb = {"nbformat": 4, "nbformat_minor": 5,
-      "metadata": {"kernelspec": {"name": "rust", "display_name": "Rust", "language": "rust"}},
-      "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None,
-                 "outputs": [], "source": src} for i, src in enumerate(cells)]}
-json.dump(nb, open(out, "w"))
+# The feature sets the notebooks' `:dep` lines use: the lean core (01, 02, 03, 06), plotly (04),
+# the forest and t-SNE (05). One warm notebook each, so no notebook's first cell compiles them.
+for i, features in enumerate(['', ', features = ["plotly"]', ', features = ["forest", "tsne"]']):
+    dep = ':dep multimodal-search = { path = "%s", default-features = false%s }' % (repo, features)
+    cells = [dep, 'println!("{}", multimodal_search::viz::escape_html("warm <ok>"));']
+    nb = {"nbformat": 4, "nbformat_minor": 5,
+          "metadata": {"kernelspec": {"name": "rust", "display_name": "Rust", "language": "rust"}},
+          "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None,
+                     "outputs": [], "source": src} for i, src in enumerate(cells)]}
+    json.dump(nb, open(out.replace(".ipynb", f"{i}.ipynb"), "w"))
 PY
   say "warming $template (first time: several minutes; afterwards: seconds)"
   t0=$(seconds)
   MMS_EVCXR_WARMING=1 "$python" - "$scratch/warm.ipynb" <<'PY'
 import sys, nbformat
 from nbclient import NotebookClient
-nb = nbformat.read(sys.argv[1], as_version=4)
-NotebookClient(nb, kernel_name="rust", timeout=3600, startup_timeout=120).execute()
-out = "".join(o.get("text", "") for o in nb.cells[1].outputs)
-bad = [o for c in nb.cells for o in c.outputs
-       if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")]
-if "warm &lt;ok&gt;" not in out or bad:
-    sys.exit(f"warming failed: {out!r} {bad!r}")
+for i in range(3):
+    nb = nbformat.read(sys.argv[1].replace(".ipynb", f"{i}.ipynb"), as_version=4)
+    NotebookClient(nb, kernel_name="rust", timeout=3600, startup_timeout=120).execute()
+    out = "".join(o.get("text", "") for o in nb.cells[1].outputs)
+    bad = [o for c in nb.cells for o in c.outputs
+           if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")]
+    if "warm &lt;ok&gt;" not in out or bad:
+        sys.exit(f"warming failed ({nb.cells[0].source}): {out!r} {bad!r}")
 PY
   say "template warm in $(( $(seconds) - t0 )) s"
 fi

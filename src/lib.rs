@@ -45,11 +45,20 @@ pub mod viz;
 
 pub use error::{Error, Result};
 
+/// t-SNE (exact and Barnes-Hut), for notebook 05's exercise; feature `tsne`.
+#[cfg(feature = "tsne")]
+pub use bhtsne;
 pub use candle_core;
 pub use candle_nn;
 pub use image;
 pub use nalgebra;
+/// Interactive plotly.js charts, for notebook 04's 3-D PCA; feature `plotly`.
+#[cfg(feature = "plotly")]
+pub use plotly;
 pub use rand;
+/// Random forests and other classic learners, for notebook 05's exercise; feature `forest`.
+#[cfg(feature = "forest")]
+pub use smartcore;
 
 /// The names a notebook cell usually wants, in one `use multimodal_search::prelude::*;`.
 pub mod prelude {

@@ -147,6 +147,18 @@ kit!(classification_only, mutants [unstable, sum_not_mean, raw_logits],
     visible: classification_only::check(&data, classification_loss),
     hidden: hidden::check(&data, classification_loss));
 
+kit!(triplets_per_batch, mutants [unordered_pairs, anchor_as_positive, any_negative],
+    visible: triplets_per_batch::check(&data, count_triplets),
+    hidden: hidden::check(&data, count_triplets));
+
+kit!(random_forest, mutants [majority_class, one_stump, unseeded],
+    visible: random_forest::check(&data, forest_predict),
+    hidden: hidden::check(forest_predict));
+
+kit!(tsne, mutants [first_two_coordinates, ten_epochs, unseeded],
+    visible: tsne::check(&data, tsne_map),
+    hidden: hidden::check(tsne_map));
+
 fn kits() -> Vec<Kit> {
     vec![
         draw_digit::kit(),
@@ -158,6 +170,9 @@ fn kits() -> Vec<Kit> {
         heads_in_model::kit(),
         own_encoder::kit(),
         classification_only::kit(),
+        triplets_per_batch::kit(),
+        random_forest::kit(),
+        tsne::kit(),
         cosine_embedding_loss::kit(),
         triplet_miners::kit(),
         search_metrics::kit(),

@@ -20,9 +20,15 @@ pub mod own_encoder;
 pub mod pca;
 /// Your own projection head (notebook 02_architectures).
 pub mod projection_head;
+/// A random forest on embeddings, and on raw spectrograms (notebook 05_multimodal_training).
+pub mod random_forest;
 /// Search with other distance metrics (notebook 06_search).
 pub mod search_metrics;
 /// A spectrogram augmentation: time masking (notebook 01_representation_learning_and_data).
 pub mod time_mask;
 /// Your own semihard and hard triplet miners (notebook 03_losses).
 pub mod triplet_miners;
+/// Batch size 2: how many triplets does a batch hold? (notebook 04_unimodal_training).
+pub mod triplets_per_batch;
+/// t-SNE of the validation embeddings (notebook 05_multimodal_training).
+pub mod tsne;

@@ -111,9 +111,39 @@ fn classification_only() {
 }
 
 #[test]
+fn triplets_per_batch() {
+    use exercises::triplets_per_batch::*;
+    let data = multimodal_search::data::TutorialData::load(
+        &multimodal_search::data::DataDir::resolve(None, false),
+    )
+    .expect("this exercise trains on MNIST: set MMS_DATA to the folder holding mnist/ and fsdd/");
+    verdict(exercise::triplets_per_batch::check(&data, count_triplets));
+}
+
+#[test]
 fn adam_step() {
     use exercises::adam_step::*;
     verdict(exercise::adam_step::check(Adam::new, Adam::step));
+}
+
+#[test]
+fn random_forest() {
+    use exercises::random_forest::*;
+    let data = multimodal_search::data::TutorialData::load(
+        &multimodal_search::data::DataDir::resolve(None, false),
+    )
+    .expect("this exercise trains on MNIST: set MMS_DATA to the folder holding mnist/ and fsdd/");
+    verdict(exercise::random_forest::check(&data, forest_predict));
+}
+
+#[test]
+fn tsne() {
+    use exercises::tsne::*;
+    let data = multimodal_search::data::TutorialData::load(
+        &multimodal_search::data::DataDir::resolve(None, false),
+    )
+    .expect("this exercise trains on MNIST: set MMS_DATA to the folder holding mnist/ and fsdd/");
+    verdict(exercise::tsne::check(&data, tsne_map));
 }
 
 #[test]

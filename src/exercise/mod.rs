@@ -22,10 +22,13 @@ pub mod heads_in_model;
 pub mod own_encoder;
 pub mod pca;
 pub mod projection_head;
+pub mod random_forest;
 pub mod search_metrics;
 pub mod time_mask;
 pub mod training;
 pub mod triplet_miners;
+pub mod triplets_per_batch;
+pub mod tsne;
 
 pub use checklist::{Checklist, Outcome, Row, Verdict, attempt};
 pub use scan::{forbidden_names, identifiers, saved_notebook_row};
@@ -117,6 +120,15 @@ pub const EXERCISES: &[ExerciseSpot] = &[
         ],
     },
     ExerciseSpot {
+        id: "triplets_per_batch",
+        notebook: "04_unimodal_training",
+        forbidden: &[
+            "loss::TripletMarginMiner",
+            "mine_distances",
+            "reference_count",
+        ],
+    },
+    ExerciseSpot {
         id: "adam_step",
         notebook: "05_multimodal_training",
         forbidden: &[
@@ -127,6 +139,21 @@ pub const EXERCISES: &[ExerciseSpot] = &[
             "RmsProp",
             "candle_nn::Optimizer",
         ],
+    },
+    ExerciseSpot {
+        id: "random_forest",
+        notebook: "05_multimodal_training",
+        forbidden: &[
+            "search::EmbeddingIndex",
+            "perform_image_search",
+            "perform_audio_search",
+            "neighbors",
+        ],
+    },
+    ExerciseSpot {
+        id: "tsne",
+        notebook: "05_multimodal_training",
+        forbidden: &["viz::Pca", "principal_components", "EmbeddingScatter"],
     },
     ExerciseSpot {
         id: "search_metrics",

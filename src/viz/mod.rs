@@ -11,6 +11,8 @@ pub mod embedding_plots;
 pub mod figures;
 mod font;
 pub mod html_table;
+#[cfg(feature = "plotly")]
+pub mod interactive;
 pub mod loss_curves;
 pub mod palette;
 pub mod pca;
@@ -31,6 +33,8 @@ pub use digit_grid::DigitGrid;
 pub use embedding_plots::EmbeddingPlots;
 pub use figures::{Figures, ToHtml};
 pub use html_table::HtmlTable;
+#[cfg(feature = "plotly")]
+pub use interactive::InteractiveScatter3d;
 pub use loss_curves::LossCurves;
 pub use palette::digit_color;
 pub use pca::Pca;

@@ -31,6 +31,8 @@ pub struct EmbeddingScatter {
     title: String,
     points: Vec<(f32, f32, u32, Modality)>,
     explained: Vec<f64>,
+    /// Axis names of a map drawn as given (no PCA): `None` for the PCA plane.
+    axes: Option<[String; 2]>,
 }
 
 impl EmbeddingScatter {
@@ -62,7 +64,28 @@ impl EmbeddingScatter {
             title: title.to_string(),
             points,
             explained: pca.explained_variance_ratio(),
+            axes: None,
         })
+    }
+
+    /// Points already in 2-D (a t-SNE map, say), drawn as they are with the axes named `axes`.
+    ///
+    /// # Example
+    /// ```
+    /// # fn main() -> multimodal_search::Result<()> {
+    /// use multimodal_search::viz::{EmbeddingScatter, Modality};
+    /// let map = vec![(0.0, 1.0, 3, Modality::Image), (2.0, -1.0, 5, Modality::Audio)];
+    /// let chart = EmbeddingScatter::from_map("t-SNE", map, ["t-SNE 1", "t-SNE 2"]).chart()?;
+    /// assert!(chart.as_str().contains("t-SNE 2"));
+    /// # Ok(()) }
+    /// ```
+    pub fn from_map(title: &str, points: Vec<(f32, f32, u32, Modality)>, axes: [&str; 2]) -> Self {
+        EmbeddingScatter {
+            title: title.to_string(),
+            points,
+            explained: Vec::new(),
+            axes: Some(axes.map(str::to_string)),
+        }
     }
 
     /// The projected points: `(x, y, digit, modality)`.
@@ -99,16 +122,13 @@ impl EmbeddingScatter {
                 .map_err(&err)?;
             let (x_span, y_span) = (x_range_span, y_range_span);
             let pct = |i: usize| self.explained.get(i).copied().unwrap_or(0.0) * 100.0;
+            let [x_desc, y_desc] = self.axes.clone().unwrap_or_else(|| {
+                [1, 2].map(|c| format!("principal component {c} ({:.0}% of variance)", pct(c - 1)))
+            });
             chart
                 .configure_mesh()
-                .x_desc(format!(
-                    "principal component 1 ({:.0}% of variance)",
-                    pct(0)
-                ))
-                .y_desc(format!(
-                    "principal component 2 ({:.0}% of variance)",
-                    pct(1)
-                ))
+                .x_desc(x_desc)
+                .y_desc(y_desc)
                 .x_label_formatter(&|v| tick_label(*v, x_span))
                 .y_label_formatter(&|v| tick_label(*v, y_span))
                 .light_line_style(WHITE.mix(0.0))

@@ -39,6 +39,21 @@ impl Scatter3d {
         }
     }
 
+    /// The title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The points: coordinates and digit.
+    pub fn points(&self) -> &[([f32; 3], u32)] {
+        &self.points
+    }
+
+    /// The names of the three axes.
+    pub fn axes(&self) -> &[String; 3] {
+        &self.axes
+    }
+
     /// The chart, seen from a fixed angle (yaw 0.7, pitch 0.3 radians).
     pub fn chart(&self) -> Result<SvgChart> {
         let range = |k: usize| {
