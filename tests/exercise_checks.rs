@@ -101,3 +101,32 @@ fn the_saved_cell_is_scanned_comments_and_strings_aside() {
     );
     assert_eq!(row.points, 0.0);
 }
+
+/// The t-SNE exercise's measure is scikit-learn's `trustworthiness`, to 1e-9, on the cases
+/// `scripts/fixtures/exercise_fixtures.py` computed with it.
+#[test]
+fn trustworthiness_is_scikit_learns() {
+    let fixtures: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/exercises.json")).unwrap();
+    let cases = fixtures["trustworthiness"].as_array().unwrap();
+    assert_eq!(cases.len(), 6);
+    let floats = |v: &serde_json::Value| -> Vec<f32> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap() as f32)
+            .collect()
+    };
+    for c in cases {
+        let (high, low) = (floats(&c["high"]), floats(&c["low"]));
+        let k = c["k"].as_u64().unwrap() as usize;
+        let found =
+            multimodal_search::exercise::tsne::trustworthiness(&high, 6, &low, 2, k).unwrap();
+        let want = c["trustworthiness"].as_f64().unwrap();
+        assert!(
+            (found - want).abs() < 1e-9,
+            "n = {}, k = {k}: {found} against scikit-learn's {want}",
+            c["n"]
+        );
+    }
+}
