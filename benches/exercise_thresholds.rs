@@ -114,7 +114,7 @@ fn maps(data: &TutorialData) -> multimodal_search::Result<()> {
         multimodal_search::train::load_pretrained(&multimodal_search::train::pretrained_dir())?;
     let m = &models.multimodal.model;
     let (audio, image) = (m.encoder(Modality::Audio)?, m.encoder(Modality::Image)?);
-    let sets: [(&str, Table, Table, Forest); 3] = [
+    let sets: [(&str, Table, Table, Forest); 4] = [
         (
             "random_forest: FSDD embeddings",
             random_forest::embed(audio, data.train.audio(), usize::MAX)?,
@@ -122,10 +122,16 @@ fn maps(data: &TutorialData) -> multimodal_search::Result<()> {
             Forest::EMBEDDINGS,
         ),
         (
-            "random_forest: MNIST embeddings",
-            random_forest::embed(image, data.train.images(), random_forest::IMAGE_ROWS.0)?,
-            random_forest::embed(image, data.validation_images(), random_forest::IMAGE_ROWS.1)?,
+            "random_forest: the FSDD forest on MNIST validation embeddings",
+            random_forest::embed(audio, data.train.audio(), usize::MAX)?,
+            random_forest::embed(image, data.validation_images(), random_forest::IMAGE_ROWS)?,
             Forest::EMBEDDINGS,
+        ),
+        (
+            "random_forest: FSDD embeddings, 10 trees (beside the spectrograms' 10)",
+            random_forest::embed(audio, data.train.audio(), usize::MAX)?,
+            random_forest::embed(audio, data.validation_audio(), usize::MAX)?,
+            Forest::SPECTROGRAMS,
         ),
         (
             "random_forest: flattened spectrograms",

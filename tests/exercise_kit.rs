@@ -153,9 +153,9 @@ kit!(triplets_per_batch, mutants [unordered_pairs, anchor_as_positive, any_negat
 
 kit!(random_forest, mutants [majority_class, one_stump, unseeded],
     visible: random_forest::check(&data, forest_predict),
-    hidden: hidden::check(forest_predict));
+    hidden: hidden::check(&data, forest_predict));
 
-kit!(tsne, mutants [first_two_coordinates, ten_epochs, unseeded],
+kit!(tsne, mutants [first_two_coordinates, ten_epochs, unseeded, hand_pca],
     visible: tsne::check(&data, tsne_map),
     hidden: hidden::check(tsne_map));
 

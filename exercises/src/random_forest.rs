@@ -2,9 +2,10 @@
 //!
 //! Write `forest_predict(train, labels, test, dim, forest)`: fit a random forest (smartcore's
 //! `RandomForestClassifier`, `forest.trees` trees of depth at most `forest.max_depth`, seed
-//! `forest.seed`) on the training rows and predict a label for each test row. The check scores it
-//! on the multimodal model's FSDD embeddings (train -> validation), on its MNIST embeddings, and on
-//! the raw flattened 64 x 64 spectrograms.
+//! `forest.seed`) on the training rows and predict a label for each test row. The check grows it on
+//! the multimodal model's embeddings of FSDD's training recordings and scores it on the validation
+//! recordings' embeddings and, across modalities, on MNIST's validation images'; then on the raw
+//! flattened 64 x 64 spectrograms.
 //!
 //! Check it with `cargo test -p exercises random_forest`; a hint: `mmsearch exercises hint random_forest`.
 

@@ -126,6 +126,8 @@ pub const EXERCISES: &[ExerciseSpot] = &[
             "loss::TripletMarginMiner",
             "mine_distances",
             "reference_count",
+            "forward_with_stats",
+            "MiningStats",
         ],
     },
     ExerciseSpot {
@@ -148,6 +150,10 @@ pub const EXERCISES: &[ExerciseSpot] = &[
             "perform_image_search",
             "perform_audio_search",
             "neighbors",
+            "validation",
+            "validation_audio",
+            "validation_images",
+            "TutorialData",
         ],
     },
     ExerciseSpot {

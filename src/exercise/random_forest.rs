@@ -6,6 +6,8 @@
 //! rows of `train` (row-major, `dim` wide) with their `labels`, and return one predicted label per
 //! row of `test`. The notebook uses smartcore's `RandomForestClassifier` (feature `forest`). The
 //! check scores the predictions itself: the participant's code never sees the validation labels.
+//! As the tutorial asks, the forest learns from FSDD's training embeddings and is scored on the
+//! validation recordings' embeddings and, across modalities, on MNIST's validation images'.
 
 use candle_core::Tensor;
 
@@ -20,7 +22,8 @@ use crate::train::{load_pretrained, pretrained_dir};
 pub struct Forest {
     /// Number of trees.
     pub trees: u16,
-    /// Largest depth of a tree.
+    /// Largest depth of a tree, counting the root as level 1, as smartcore does (its depth 12
+    /// is scikit-learn's `max_depth=11`; depth 2 is a single split).
     pub max_depth: u16,
     /// Seeds the bootstrap samples and the features tried at each split.
     pub seed: u64,
@@ -71,18 +74,19 @@ pub const THRESHOLD_AUDIO: f64 = 0.926;
 /// Seeds 0-4 of the reference solution on the pretrained multimodal model's audio embeddings
 /// (2,700 training, 300 validation recordings), `cargo bench --bench exercise_thresholds`.
 pub const REFERENCE_AUDIO: &str = "0.947, sd 0.003 over seeds 0-4";
-/// The accuracy the MNIST embeddings' forest must reach (see [`REFERENCE_IMAGES`]).
-pub const THRESHOLD_IMAGES: f64 = 0.887;
-/// Seeds 0-4 on the multimodal model's image embeddings (the first 3,000 training and 2,000
-/// validation images).
-pub const REFERENCE_IMAGES: &str = "0.908, sd 0.003 over seeds 0-4";
+/// The accuracy the FSDD embeddings' forest must reach on MNIST validation embeddings (see
+/// [`REFERENCE_IMAGES`]).
+pub const THRESHOLD_IMAGES: f64 = 0.790;
+/// Seeds 0-4 of the forest trained on FSDD embeddings, scored on the multimodal model's
+/// embeddings of the first 2,000 validation images: a forest of one modality used on the other.
+pub const REFERENCE_IMAGES: &str = "0.811, sd 0.006 over seeds 0-4";
 /// The accuracy the flattened spectrograms' forest must reach (see [`REFERENCE_SPECTROGRAMS`]).
 pub const THRESHOLD_SPECTROGRAMS: f64 = 0.762;
 /// Seeds 0-4 on the raw 64 x 64 spectrograms (4,096 features), 10 trees.
 pub const REFERENCE_SPECTROGRAMS: &str = "0.812, sd 0.017 over seeds 0-4";
 
-/// MNIST rows the image forest trains on, and validation rows it is scored on.
-pub const IMAGE_ROWS: (usize, usize) = (3000, 2000);
+/// MNIST validation rows the FSDD forest is scored on.
+pub const IMAGE_ROWS: usize = 2000;
 
 /// The share of `predicted` equal to `labels` (0 when the lengths differ or there are none).
 ///
@@ -118,6 +122,47 @@ pub fn embed(encoder: &dyn Embed, set: &LabeledSet, rows: usize) -> Result<Table
         dim,
         labels: set.labels()[..rows].to_vec(),
     })
+}
+
+/// The pretrained multimodal model's embeddings that the forest and t-SNE checks use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Embeddings {
+    /// FSDD's 2,700 training recordings, by the audio encoder.
+    pub audio_train: Table,
+    /// FSDD's 300 validation recordings, by the audio encoder.
+    pub audio_validation: Table,
+    /// The first [`IMAGE_ROWS`] MNIST validation images, by the image encoder.
+    pub image_validation: Table,
+}
+
+/// The [`Embeddings`] of `data`, computed once and kept for later checks of the same data (the
+/// same `TutorialData` value, recognised by its address and sizes): a check's rows, its hidden
+/// tests and every variant the instructor's kit runs share them.
+pub fn embeddings(data: &TutorialData) -> Result<std::sync::Arc<Embeddings>> {
+    type Slot = Option<((usize, usize, usize), std::sync::Arc<Embeddings>)>;
+    static CACHE: std::sync::Mutex<Slot> = std::sync::Mutex::new(None);
+    let key = (
+        data as *const TutorialData as usize,
+        data.train.len(),
+        data.validation.len(),
+    );
+    let mut slot = CACHE
+        .lock()
+        .map_err(|_| crate::Error::Poisoned("the exercises' embeddings cache"))?;
+    if let Some((k, e)) = slot.as_ref()
+        && *k == key
+    {
+        return Ok(e.clone());
+    }
+    let m = load_pretrained(&pretrained_dir())?.multimodal.model;
+    let (audio, image) = (m.encoder(Modality::Audio)?, m.encoder(Modality::Image)?);
+    let e = std::sync::Arc::new(Embeddings {
+        audio_train: embed(audio, data.train.audio(), usize::MAX)?,
+        audio_validation: embed(audio, data.validation_audio(), usize::MAX)?,
+        image_validation: embed(image, data.validation_images(), IMAGE_ROWS)?,
+    });
+    *slot = Some((key, e.clone()));
+    Ok(e)
 }
 
 /// Every item of `set` flattened to one row (a 64 x 64 spectrogram becomes 4,096 values).
@@ -247,18 +292,51 @@ pub fn check(
         ))
     });
     c.check(
+        "one tree of depth 2 (a single split): at most 2 of 3 clusters' labels",
+        1.0,
+        || {
+            // One split gives two leaves: a forest that honours `trees` and `max_depth` cannot
+            // name three clusters, a nearest-neighbour or any other classifier does.
+            let three = |seed| {
+                clusters(
+                    seed,
+                    12,
+                    &[
+                        (0, vec![0.0, 0.0]),
+                        (1, vec![6.0, 0.0]),
+                        (2, vec![0.0, 6.0]),
+                    ],
+                    1.0,
+                )
+            };
+            let (train, test) = (three(5)?, three(6)?);
+            let one_split = Forest {
+                trees: 1,
+                max_depth: 2,
+                seed: 3,
+            };
+            let p = forest_predict(&train.values, &train.labels, &test.values, 2, one_split);
+            let mut named = p.clone();
+            named.sort_unstable();
+            named.dedup();
+            Ok(Verdict::that(
+                !p.is_empty() && named.len() <= 2,
+                format!("labels {named:?}"),
+                "at most 2 distinct labels",
+            ))
+        },
+    );
+    c.check(
         &format!(
             "FSDD embeddings (multimodal model): validation accuracy at least {THRESHOLD_AUDIO}"
         ),
         2.0,
         || {
-            let m = load_pretrained(&pretrained_dir())?.multimodal.model;
-            let encoder = m.encoder(Modality::Audio)?;
-            let train = embed(encoder, data.train.audio(), usize::MAX)?;
-            let test = embed(encoder, data.validation_audio(), usize::MAX)?;
+            let e = embeddings(data)?;
+            let (train, test) = (&e.audio_train, &e.audio_validation);
             scored(
                 &forest_predict,
-                (&train, &test),
+                (train, test),
                 Forest::EMBEDDINGS,
                 (THRESHOLD_AUDIO, REFERENCE_AUDIO),
             )
@@ -266,17 +344,15 @@ pub fn check(
     );
     c.check(
         &format!(
-            "MNIST embeddings (3,000 train, 2,000 validation): accuracy at least {THRESHOLD_IMAGES}"
+            "the same forest on MNIST validation embeddings (across modalities): accuracy at least {THRESHOLD_IMAGES}"
         ),
         2.0,
         || {
-            let m = load_pretrained(&pretrained_dir())?.multimodal.model;
-            let encoder = m.encoder(Modality::Image)?;
-            let train = embed(encoder, data.train.images(), IMAGE_ROWS.0)?;
-            let test = embed(encoder, data.validation_images(), IMAGE_ROWS.1)?;
+            let e = embeddings(data)?;
+            let (train, test) = (&e.audio_train, &e.image_validation);
             scored(
                 &forest_predict,
-                (&train, &test),
+                (train, test),
                 Forest::EMBEDDINGS,
                 (THRESHOLD_IMAGES, REFERENCE_IMAGES),
             )

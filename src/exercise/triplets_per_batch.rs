@@ -43,7 +43,8 @@ pub fn per_batch(
 ) -> Result<Verdict> {
     let mine: Vec<usize> = batches.iter().map(|b| count_triplets(b)).collect();
     let want: Vec<usize> = batches.iter().map(|b| reference_count(b)).collect();
-    let mean = |v: &[usize]| v.iter().sum::<usize>() as f64 / v.len().max(1) as f64;
+    // In f64: a participant's count may be anything, up to `usize::MAX`, and must not overflow.
+    let mean = |v: &[usize]| v.iter().map(|&x| x as f64).sum::<f64>() / v.len().max(1) as f64;
     let wrong = mine.iter().zip(&want).filter(|(a, b)| a != b).count();
     Ok(Verdict::that(
         wrong == 0,

@@ -5,15 +5,13 @@
 //! (row-major, `dim` wide), from t-SNE seeded by `seed` (the notebook uses `bhtsne`, feature
 //! `tsne`). The check measures the map with [`trustworthiness`]: 1 when every point's `k` nearest
 //! neighbours on the map are also near it in the original space, lower when the map brings
-//! strangers together (van der Maaten and Venna's measure, as scikit-learn's
+//! strangers together (Venna and Kaski's measure, as scikit-learn's
 //! `sklearn.manifold.trustworthiness`).
 
 use crate::data::TutorialData;
 use crate::error::Result;
-use crate::exercise::random_forest::{Table, clusters, embed};
+use crate::exercise::random_forest::{Table, clusters, embeddings};
 use crate::exercise::{Checklist, Verdict};
-use crate::model::Modality;
-use crate::train::{load_pretrained, pretrained_dir};
 
 /// The trustworthiness the validation map must reach (see [`REFERENCE`]).
 pub const THRESHOLD: f64 = 0.973;
@@ -142,11 +140,12 @@ pub fn map_of(
     Ok(map.into_iter().flatten().collect())
 }
 
-/// Three well separated clusters of 40 rows, `dim` wide, from `seed`.
+/// Three well separated clusters of 40 rows, `dim` wide (at least 5), from `seed`. Their centres
+/// differ only from the third coordinate on, so a projection onto the first two merges them.
 pub fn toy(seed: u64, dim: usize) -> Result<Table> {
     let centre = |c: usize| -> Vec<f32> {
         (0..dim)
-            .map(|j| if j % 3 == c { 6.0 } else { 0.0 })
+            .map(|j| if j >= 2 && (j - 2) % 3 == c { 6.0 } else { 0.0 })
             .collect()
     };
     clusters(
@@ -160,15 +159,10 @@ pub fn toy(seed: u64, dim: usize) -> Result<Table> {
 /// The embeddings the validation check maps: the multimodal model's 2,000 first validation
 /// images followed by its 300 validation recordings (labels are the digits).
 pub fn validation_embeddings(data: &TutorialData) -> Result<Table> {
-    let m = load_pretrained(&pretrained_dir())?.multimodal.model;
-    let mut t = embed(m.encoder(Modality::Image)?, data.validation_images(), 2000)?;
-    let audio = embed(
-        m.encoder(Modality::Audio)?,
-        data.validation_audio(),
-        usize::MAX,
-    )?;
-    t.values.extend(audio.values);
-    t.labels.extend(audio.labels);
+    let e = embeddings(data)?;
+    let mut t = e.image_validation.clone();
+    t.values.extend(&e.audio_validation.values);
+    t.labels.extend(&e.audio_validation.labels);
     Ok(t)
 }
 
@@ -180,7 +174,7 @@ pub fn validation_embeddings(data: &TutorialData) -> Result<Table> {
 /// use multimodal_search::exercise::tsne;
 /// # fn main() -> multimodal_search::Result<()> {
 /// let t = tsne::toy(1, 6)?;
-/// // The first two coordinates are not a t-SNE map: the clusters' centres fall on one point.
+/// // The first two coordinates are not a t-SNE map: the clusters' centres fall on one point there.
 /// let first_two = |p: &[f32], dim: usize, _: u64| p.chunks(dim).map(|r| [r[0], r[1]]).collect();
 /// let map = tsne::map_of(&first_two, &t, 0).unwrap();
 /// assert!(tsne::trustworthiness(&t.values, 6, &map, 2, 10)? < 0.99);

@@ -26,6 +26,8 @@ pub const PLOTLY_JS: &str = "https://cdn.plot.ly/plotly-3.0.1.min.js";
 /// let chart = Scatter3d::new("demo", &points, ["x", "y", "z"]).interactive();
 /// assert_eq!(chart.plot().data().len(), 2);
 /// assert!(chart.to_html().contains("Plotly.newPlot"));
+/// let tricky = Scatter3d::new("a </script> title", &points, ["x", "y", "z"]).interactive();
+/// assert_eq!(tricky.to_html().matches("</script>").count(), 1);
 /// ```
 #[derive(Clone)]
 pub struct InteractiveScatter3d {
@@ -73,9 +75,12 @@ impl Scatter3d {
                         .z_axis(axis(z)),
                 ),
         );
-        // One id per chart and content, so two charts in one notebook never share a div.
+        // An id from the content and a per-process count: the same in every run of a notebook
+        // (no churn in its saved outputs), and two charts of one page never share a div.
+        static CHARTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = CHARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let json = plot.to_json();
-        let id = format!("mms-plotly-{:016x}", fnv1a(json.as_bytes()));
+        let id = format!("mms-plotly-{:016x}-{n}", fnv1a(json.as_bytes()));
         InteractiveScatter3d { plot, id }
     }
 }
@@ -109,7 +114,9 @@ impl InteractiveScatter3d {
     /// why it may be empty.
     pub fn to_html(&self) -> String {
         let id = &self.id;
-        let figure = self.plot.to_json();
+        // `</` would end the script early if a title held `</script>`; `<\/` is the same string
+        // to JavaScript.
+        let figure = self.plot.to_json().replace("</", "<\\/");
         format!(
             r#"<div id="{id}" style="width:720px;height:600px;font-family:sans-serif;color:#666">(interactive chart: it needs a trusted notebook and access to cdn.plot.ly; the static picture shows the same points)</div>
 <script type="text/javascript">

@@ -94,7 +94,8 @@ impl EmbeddingScatter {
     }
 
     /// Draws the scatter (720 x 600 SVG): colour = digit, circle = image, triangle = audio, with
-    /// a legend of digits and modalities and the axes' explained variance.
+    /// a legend of digits and modalities; the axes say their explained variance (PCA) or carry
+    /// the names given to [`EmbeddingScatter::from_map`].
     pub fn chart(&self) -> Result<SvgChart> {
         let (mut x0, mut x1, mut y0, mut y1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
         for (x, y, _, _) in &self.points {

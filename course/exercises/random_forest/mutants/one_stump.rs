@@ -1,4 +1,4 @@
-// MUTANT: ignores the forest's size and grows a single tree of depth 1 (a stump).
+// MUTANT: ignores the forest's size and grows a single stump (one split: smartcore's depth 2).
 pub fn forest_predict(train: &[f32], labels: &[u32], test: &[f32], dim: usize, forest: multimodal_search::exercise::random_forest::Forest) -> Vec<u32> {
     use multimodal_search::smartcore::ensemble::random_forest_classifier::{RandomForestClassifier, RandomForestClassifierParameters};
     use multimodal_search::smartcore::linalg::basic::matrix::DenseMatrix;
@@ -6,7 +6,7 @@ pub fn forest_predict(train: &[f32], labels: &[u32], test: &[f32], dim: usize, f
     let (Ok(x), Ok(t)) = (matrix(train), matrix(test)) else {
         return Vec::new();
     };
-    let params = RandomForestClassifierParameters::default().with_n_trees(1).with_max_depth(1).with_seed(forest.seed);
+    let params = RandomForestClassifierParameters::default().with_n_trees(1).with_max_depth(2).with_seed(forest.seed);
     let fitted = RandomForestClassifier::fit(&x, &labels.to_vec(), params);
     fitted.and_then(|f| f.predict(&t)).unwrap_or_default()
 }
