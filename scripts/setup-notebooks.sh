@@ -110,9 +110,11 @@ if [ "$warm" = 1 ]; then
   "$python" - "$repo" "$scratch/warm.ipynb" <<'PY'
 import json, sys
 repo, out = sys.argv[1], sys.argv[2]
-# The feature sets the notebooks' `:dep` lines use: the lean core (01, 02, 03, 06), plotly (04),
-# the forest and t-SNE (05). One warm notebook each, so no notebook's first cell compiles them.
-for i, features in enumerate(['', ', features = ["plotly"]', ', features = ["forest", "tsne"]']):
+# The feature sets the notebooks' `:dep` lines use: the core alone (01, 02, 03, 06), and the core
+# with the exercises' heavy crates (04 and 05: forest, tsne, plotly). One warm notebook each, so
+# no notebook's first cell compiles them.
+WARM_SETS = ['', ', features = ["forest", "tsne", "plotly"]']
+for i, features in enumerate(WARM_SETS):
     dep = ':dep multimodal-search = { path = "%s", default-features = false%s }' % (repo, features)
     cells = [dep, 'println!("{}", multimodal_search::viz::escape_html("warm <ok>"));']
     nb = {"nbformat": 4, "nbformat_minor": 5,
@@ -126,8 +128,9 @@ PY
   MMS_EVCXR_WARMING=1 "$python" - "$scratch/warm.ipynb" <<'PY'
 import sys, nbformat
 from nbclient import NotebookClient
-for i in range(3):
-    nb = nbformat.read(sys.argv[1].replace(".ipynb", f"{i}.ipynb"), as_version=4)
+import glob
+for path in sorted(glob.glob(sys.argv[1].replace(".ipynb", "[0-9].ipynb"))):
+    nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, kernel_name="rust", timeout=3600, startup_timeout=120).execute()
     out = "".join(o.get("text", "") for o in nb.cells[1].outputs)
     bad = [o for c in nb.cells for o in c.outputs
