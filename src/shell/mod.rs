@@ -6,7 +6,8 @@
 //! - `doctor` (`cli`): checks a machine's notebook setup (`mmsearch doctor`);
 //! - `download` (`download`): fetches MNIST and FSDD, checksummed;
 //! - `ann` (`ann`): approximate search (HNSW) for large collections;
-//! - `course` (`course`): the exercise catalog, forbidden-call scan, release and states.
+//! - `course` (`course`): the exercise catalog, forbidden-call scan, release and states;
+//! - `grade` (`grade`, Unix): the instructor's grader (so far its submission copier).
 //!
 //! The command line itself is `src/main.rs`.
 
@@ -18,6 +19,8 @@ pub mod course;
 pub mod doctor;
 #[cfg(feature = "download")]
 pub mod download;
+#[cfg(all(feature = "grade", unix))]
+pub mod grade;
 #[cfg(feature = "cli")]
 pub mod tutorial;
 
