@@ -245,6 +245,9 @@ pub enum Error {
         /// What is wrong with it, and where.
         reason: String,
     },
+    /// The grader's sandbox cannot run here: what is missing and how to get it.
+    #[error("{0}")]
+    Sandbox(String),
     /// A training configuration a run cannot start with.
     #[error("invalid training config: {0}")]
     InvalidConfig(String),

@@ -7,7 +7,8 @@
 //! - `download` (`download`): fetches MNIST and FSDD, checksummed;
 //! - `ann` (`ann`): approximate search (HNSW) for large collections;
 //! - `course` (`course`): the exercise catalog, forbidden-call scan, release and states;
-//! - `grade` (`grade`, Unix): the instructor's grader (so far its submission copier).
+//! - `grade` (`grade`, Unix): the instructor's grader (so far its submission copier and, on
+//!   Linux, its sandbox).
 //!
 //! The command line itself is `src/main.rs`.
 

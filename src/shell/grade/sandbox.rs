@@ -1,0 +1,386 @@
+//! The sandbox a participant's build and run go through: bubblewrap (`bwrap`, Debian's
+//! `bubblewrap` package) with every namespace new (no network: a new network namespace has only
+//! its own loopback; a new PID namespace, so every process the job starts dies with it), the
+//! system folders and the given folders read-only, one writable work folder, an empty
+//! environment but for what the job sets, and limits: CPU seconds (`RLIMIT_CPU`), a wall clock
+//! (the job is killed past it), the bytes of output kept, the size of any file written
+//! (`RLIMIT_FSIZE`), no core dumps.
+//!
+//! Linux only, as bubblewrap is. Where `bwrap` is missing or cannot start (no user namespaces),
+//! [`Sandbox::detect`] says so and what to install; grading without a sandbox is a separate,
+//! explicit choice ([`Sandbox::unsandboxed`]).
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+
+/// What one job may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// CPU seconds (all threads together), enforced by the kernel.
+    pub cpu_seconds: u64,
+    /// Wall-clock seconds before the job is killed (a sleeping job uses no CPU).
+    pub wall_seconds: u64,
+    /// Bytes kept of stdout and of stderr each; the job is killed when it writes more.
+    pub output_bytes: usize,
+    /// Largest file the job may write, in bytes.
+    pub file_bytes: u64,
+}
+
+impl Default for Limits {
+    /// 60 CPU seconds, a wall clock three times that, 1 MiB of each output, 256 MiB files.
+    fn default() -> Self {
+        Self {
+            cpu_seconds: 60,
+            wall_seconds: 180,
+            output_bytes: 1 << 20,
+            file_bytes: 256 << 20,
+        }
+    }
+}
+
+/// One program to run: what it sees and what it may use.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The program (a path inside the sandbox, e.g. `/usr/bin/cargo` or one under `read_only`).
+    pub program: PathBuf,
+    /// Its arguments.
+    pub args: Vec<OsString>,
+    /// The one writable folder, also the working directory and `HOME`.
+    pub work: PathBuf,
+    /// Further folders the job may read (a toolchain, a pre-built dependency folder), mounted
+    /// read-only at the same paths.
+    pub read_only: Vec<PathBuf>,
+    /// The environment, besides `HOME` (the work folder) and `PATH` (set here if not given).
+    pub env: Vec<(String, String)>,
+    /// Its limits.
+    pub limits: Limits,
+}
+
+/// What a job did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Its exit code, when it exited.
+    pub code: Option<i32>,
+    /// The signal that ended it, when one did (9 after a wall-clock or output kill, 24 `SIGXCPU`
+    /// or 9 past its CPU seconds).
+    pub signal: Option<i32>,
+    /// Its standard output, at most the limit.
+    pub stdout: Vec<u8>,
+    /// Its standard error, at most the limit.
+    pub stderr: Vec<u8>,
+    /// It wrote more output than the limit and was killed for it.
+    pub output_cut: bool,
+    /// It ran past the wall clock and was killed for it.
+    pub timed_out: bool,
+    /// Wall-clock time it took.
+    pub wall: Duration,
+}
+
+impl Outcome {
+    /// It exited with code 0, within its limits.
+    pub fn succeeded(&self) -> bool {
+        self.code == Some(0) && !self.output_cut && !self.timed_out
+    }
+}
+
+/// How jobs are isolated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sandbox {
+    /// bubblewrap at this path, probed to work.
+    Bubblewrap {
+        /// The `bwrap` program.
+        program: PathBuf,
+        /// What `bwrap --version` said.
+        version: String,
+    },
+    /// No isolation at all: only when the instructor asked for it.
+    None,
+}
+
+impl Sandbox {
+    /// Finds `bwrap` on `PATH` and checks that it can start a job with every namespace new;
+    /// the error names what is missing and how to install it.
+    pub fn detect() -> Result<Self> {
+        let found = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|dir| dir.join("bwrap"))
+            .find(|p| p.is_file());
+        let Some(program) = found else {
+            return Err(Error::Sandbox(
+                "bubblewrap (`bwrap`) is not on PATH: install it (Debian and Ubuntu: `sudo apt \
+                 install bubblewrap`; Fedora: `sudo dnf install bubblewrap`), or grade without a \
+                 sandbox with --no-sandbox (only for submissions you trust)"
+                    .into(),
+            ));
+        };
+        let version = Command::new(&program)
+            .arg("--version")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        let probe = Command::new(&program)
+            .args(["--unshare-all", "--die-with-parent", "--ro-bind", "/", "/"])
+            .args(["--proc", "/proc", "--dev", "/dev", "true"])
+            .output()
+            .map_err(|e| Error::io(&program, e))?;
+        if !probe.status.success() {
+            return Err(Error::Sandbox(format!(
+                "{} cannot start a sandbox here ({}): user namespaces may be off \
+                 (`sysctl kernel.unprivileged_userns_clone=1`), or this is a container that \
+                 forbids them; grade on a Linux machine or VM that allows them",
+                program.display(),
+                String::from_utf8_lossy(&probe.stderr).trim()
+            )));
+        }
+        Ok(Sandbox::Bubblewrap { program, version })
+    }
+
+    /// No sandbox: the job runs as this user, with the limits but without isolation.
+    pub fn unsandboxed() -> Self {
+        Sandbox::None
+    }
+
+    /// One line for the grader's log: which sandbox it uses.
+    pub fn describe(&self) -> String {
+        match self {
+            Sandbox::Bubblewrap { program, version } => {
+                format!("sandbox: {version} ({})", program.display())
+            }
+            Sandbox::None => "sandbox: none (--no-sandbox): submissions run unisolated".into(),
+        }
+    }
+
+    /// Runs `job` to its end or its limits, and returns what it did.
+    ///
+    /// ```
+    /// use multimodal_search::shell::grade::{Job, Limits, Sandbox};
+    /// let work = tempfile::tempdir()?;
+    /// let job = Job {
+    ///     program: "/bin/sh".into(),
+    ///     args: vec!["-c".into(), "echo hi; sleep 100".into()],
+    ///     work: work.path().to_path_buf(),
+    ///     read_only: vec![],
+    ///     env: vec![],
+    ///     limits: Limits { wall_seconds: 1, ..Limits::default() },
+    /// };
+    /// let out = Sandbox::detect()?.run(&job)?;
+    /// assert_eq!(out.stdout, b"hi\n");
+    /// assert!(out.timed_out && !out.succeeded());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn run(&self, job: &Job) -> Result<Outcome> {
+        let path = job
+            .env
+            .iter()
+            .find(|(k, _)| k == "PATH")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+        let home = job.work.to_string_lossy().into_owned();
+        let mut env: Vec<(String, String)> = vec![("HOME".into(), home), ("PATH".into(), path)];
+        env.extend(job.env.iter().filter(|(k, _)| k != "PATH").cloned());
+        let mut cmd = match self {
+            Sandbox::Bubblewrap { program, .. } => {
+                let mut cmd = Command::new(program);
+                cmd.args(bwrap_args(job, &env)).env_clear();
+                cmd
+            }
+            Sandbox::None => {
+                let mut cmd = Command::new(&job.program);
+                cmd.args(&job.args).current_dir(&job.work).env_clear();
+                cmd.envs(env.iter().map(|(k, v)| (k, v)));
+                cmd
+            }
+        };
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let limits = job.limits;
+        // SAFETY: the closure runs in the child between fork and exec and calls only
+        // async-signal-safe functions (setrlimit, setpgid) on values computed before the fork.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(move || {
+                set_limit(libc::RLIMIT_CPU, limits.cpu_seconds)?;
+                set_limit(libc::RLIMIT_FSIZE, limits.file_bytes)?;
+                set_limit(libc::RLIMIT_CORE, 0)?;
+                // Its own process group, so a kill reaches everything it started.
+                if libc::setpgid(0, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let started = Instant::now();
+        let mut child = cmd.spawn().map_err(|e| Error::io(&job.program, e))?;
+        let pid = child.id() as libc::pid_t;
+        let cap = limits.output_bytes;
+        let out = child.stdout.take().map(|s| capped_reader(s, cap));
+        let err = child.stderr.take().map(|s| capped_reader(s, cap));
+        let wall = Duration::from_secs(limits.wall_seconds);
+        let mut timed_out = false;
+        let mut output_cut = false;
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(|e| Error::io(&job.program, e))? {
+                break status;
+            }
+            let over = [&out, &err]
+                .iter()
+                .any(|r| r.as_ref().is_some_and(|(_, flag, _)| flag.load(ORDER)));
+            if over || started.elapsed() > wall {
+                output_cut |= over;
+                timed_out |= !over;
+                kill_group(pid);
+                break child.wait().map_err(|e| Error::io(&job.program, e))?;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // Whatever the job left in its group goes too (bubblewrap's PID namespace already
+        // ended with it; without a sandbox this is what stops background processes).
+        kill_group(pid);
+        let (stdout, cut_out) = collect(out);
+        let (stderr, cut_err) = collect(err);
+        use std::os::unix::process::ExitStatusExt;
+        let (mut code, mut signal) = (status.code(), status.signal());
+        // bubblewrap exits with 128 + n when the job died of signal n, as a shell reports it.
+        if let (Sandbox::Bubblewrap { .. }, Some(c @ 129..=192)) = (self, code) {
+            (code, signal) = (None, Some(c - 128));
+        }
+        Ok(Outcome {
+            code,
+            signal,
+            stdout,
+            stderr,
+            output_cut: output_cut || cut_out || cut_err,
+            timed_out,
+            wall: started.elapsed(),
+        })
+    }
+}
+
+const ORDER: std::sync::atomic::Ordering = std::sync::atomic::Ordering::SeqCst;
+
+/// A thread reading one pipe into a shared buffer, keeping at most `cap` bytes; a flag set when
+/// more came; a channel that says when the pipe closed.
+type CappedReader = (
+    std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    std::sync::mpsc::Receiver<()>,
+);
+
+fn capped_reader(mut pipe: impl Read + Send + 'static, cap: usize) -> CappedReader {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let kept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (done, closed) = std::sync::mpsc::channel();
+    let (set, into) = (flag.clone(), kept.clone());
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 64 * 1024];
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let Ok(mut kept) = into.lock() else { break };
+                    let room = cap.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                    if n > room {
+                        // Keep draining, so the job does not block on a full pipe before the
+                        // kill arrives.
+                        set.store(true, ORDER);
+                    }
+                }
+            }
+        }
+        let _ = done.send(());
+    });
+    (kept, flag, closed)
+}
+
+/// What a reader kept, waiting at most a moment for its pipe to close: a process that escaped
+/// the job's group (possible only without a sandbox) may hold it open forever.
+fn collect(reader: Option<CappedReader>) -> (Vec<u8>, bool) {
+    let Some((kept, flag, closed)) = reader else {
+        return (Vec::new(), false);
+    };
+    let _ = closed.recv_timeout(Duration::from_secs(2));
+    let bytes = kept.lock().map(|k| k.clone()).unwrap_or_default();
+    (bytes, flag.load(ORDER))
+}
+
+fn set_limit(resource: libc::__rlimit_resource_t, value: u64) -> std::io::Result<()> {
+    let limit = libc::rlimit {
+        rlim_cur: value as libc::rlim_t,
+        rlim_max: value as libc::rlim_t,
+    };
+    // SAFETY: setrlimit reads the struct we pass and nothing else.
+    if unsafe { libc::setrlimit(resource, &limit) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+fn kill_group(pid: libc::pid_t) {
+    // SAFETY: kill with a negative pid signals the job's own process group, made in pre_exec;
+    // an error (the group is gone) is what we want.
+    unsafe {
+        libc::kill(-pid, libc::SIGKILL);
+    }
+}
+
+/// bubblewrap's arguments for `job`: new namespaces, the system read-only, the job's folders,
+/// only the environment given.
+fn bwrap_args(job: &Job, env: &[(String, String)]) -> Vec<OsString> {
+    let mut a: Vec<OsString> = Vec::new();
+    let mut push = |items: &[&std::ffi::OsStr]| a.extend(items.iter().map(|s| s.to_os_string()));
+    push(&[
+        "--unshare-all".as_ref(),
+        "--die-with-parent".as_ref(),
+        "--new-session".as_ref(),
+        "--proc".as_ref(),
+        "/proc".as_ref(),
+        "--dev".as_ref(),
+        "/dev".as_ref(),
+        "--tmpfs".as_ref(),
+        "/tmp".as_ref(),
+        "--ro-bind".as_ref(),
+        "/usr".as_ref(),
+        "/usr".as_ref(),
+    ]);
+    // Merged-/usr systems have /bin, /lib ... as links into /usr; others have real folders.
+    for top in ["/bin", "/sbin", "/lib", "/lib64", "/lib32"] {
+        let p = Path::new(top);
+        match std::fs::read_link(p) {
+            Ok(target) => push(&["--symlink".as_ref(), target.as_os_str(), p.as_os_str()]),
+            Err(_) if p.is_dir() => push(&["--ro-bind".as_ref(), p.as_os_str(), p.as_os_str()]),
+            Err(_) => {}
+        }
+    }
+    // The dynamic linker's cache; nothing else of /etc (no passwords, no host names).
+    push(&[
+        "--ro-bind-try".as_ref(),
+        "/etc/ld.so.cache".as_ref(),
+        "/etc/ld.so.cache".as_ref(),
+    ]);
+    for dir in &job.read_only {
+        push(&["--ro-bind".as_ref(), dir.as_os_str(), dir.as_os_str()]);
+    }
+    push(&[
+        "--bind".as_ref(),
+        job.work.as_os_str(),
+        job.work.as_os_str(),
+        "--chdir".as_ref(),
+        job.work.as_os_str(),
+        "--clearenv".as_ref(),
+    ]);
+    for (k, v) in env {
+        push(&["--setenv".as_ref(), k.as_ref(), v.as_ref()]);
+    }
+    push(&["--".as_ref(), job.program.as_os_str()]);
+    a.extend(job.args.iter().cloned());
+    a
+}
