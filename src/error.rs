@@ -245,6 +245,10 @@ pub enum Error {
         /// What is wrong with it, and where.
         reason: String,
     },
+    /// A value that crossed the grader's sandbox does not fit what it should be, or an error a
+    /// participant's function returned there (its message, as recorded).
+    #[error("{0}")]
+    Answer(String),
     /// The grader's sandbox cannot run here: what is missing and how to get it.
     #[error("{0}")]
     Sandbox(String),

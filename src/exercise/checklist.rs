@@ -9,7 +9,7 @@ use std::sync::Once;
 use crate::error::Result;
 
 /// What one expectation found.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// The expectation holds.
     Pass,
@@ -103,7 +103,7 @@ impl Verdict {
 }
 
 /// One row of a [`Checklist`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     /// The expectation, in words (stable: `info.toml` lists it with its points).
     pub name: String,
@@ -130,7 +130,7 @@ pub struct Row {
 /// assert_eq!(c.rows()[1].outcome.label(), "not solved yet");
 /// assert!(c.to_string().contains("not solved yet"));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Checklist {
     exercise: String,
     rows: Vec<Row>,

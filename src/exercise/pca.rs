@@ -10,7 +10,7 @@ use crate::exercise::{Checklist, Verdict};
 use crate::viz::Pca;
 
 /// What the participant's `principal_components` returns.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Components {
     /// The column means (`dim` values).
     pub mean: Vec<f64>,

@@ -18,7 +18,7 @@ use crate::model::{Embed, Modality};
 use crate::train::{load_pretrained, pretrained_dir};
 
 /// The size of a forest and its seed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Forest {
     /// Number of trees.
     pub trees: u16,

@@ -1,12 +1,26 @@
 //! The instructor's grader (feature `grade`, Unix only), being built in steps. So far: the
 //! submission copier, which makes the private copy of a participant's folder that a sandbox will
-//! see, refusing links, special files and oversized or deeply nested entries; and the sandbox
-//! (bubblewrap, Linux) that runs one job with no network, the system read-only and limits.
+//! see, refusing links, special files and oversized or deeply nested entries; the sandbox
+//! (bubblewrap, Linux) that runs one job with no network, the system read-only and limits; and
+//! the trust model for exercises whose stubs are plain functions ([`Tape`]): the instructor's
+//! scorer records the calls, the participant's program ([`participant_main`], built by
+//! [`build_program`] in the sandbox) answers them, the scorer plays the answers outside.
 
+#[cfg(target_os = "linux")]
+mod build;
 mod copy;
+mod harness;
 #[cfg(target_os = "linux")]
 mod sandbox;
+mod tape;
 
+#[cfg(target_os = "linux")]
+pub use build::{Built, Deps, Diagnostic, build_program};
 pub use copy::{CopyLimits, CopyReport, Refusal, copy_submission};
+pub use harness::{
+    GradedFn, Param, ScoredExercise, graded_functions, participant_main, scorer_command,
+    scorer_main,
+};
 #[cfg(target_os = "linux")]
 pub use sandbox::{Job, Limits, Outcome, Sandbox};
+pub use tape::{Answer, Answered, Call, FromWire, Tape, ToWire, answer_all, read_answers, serve};

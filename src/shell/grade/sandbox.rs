@@ -86,6 +86,31 @@ impl Outcome {
     pub fn succeeded(&self) -> bool {
         self.code == Some(0) && !self.output_cut && !self.timed_out
     }
+
+    /// Why the job ended, in words for feedback, given the `limits` it ran under: "ran past
+    /// its 60 s", "used its 20 CPU seconds", "printed more than 1048576 bytes", "exited with
+    /// code 0", "was killed by signal 11".
+    pub fn ending(&self, limits: &Limits) -> String {
+        if self.timed_out {
+            format!("ran past its {} s and was stopped", limits.wall_seconds)
+        } else if self.output_cut {
+            format!(
+                "printed more than {} bytes and was stopped",
+                limits.output_bytes
+            )
+        } else if matches!(self.signal, Some(9 | 24))
+            && self.wall.as_secs_f64() >= limits.cpu_seconds as f64 * 0.9
+        {
+            format!(
+                "used its {} CPU seconds and was stopped",
+                limits.cpu_seconds
+            )
+        } else if let Some(sig) = self.signal {
+            format!("was killed by signal {sig}")
+        } else {
+            format!("exited with code {}", self.code.unwrap_or(-1))
+        }
+    }
 }
 
 /// How jobs are isolated.

@@ -1,0 +1,358 @@
+//! The two programs the grader builds, as Rust source: the **participant's program** (their
+//! exercise files and a `main` that answers recorded calls: built and run in the sandbox, it holds
+//! no test, expected value or point) and the **scorer** (the instructor's checks, hidden tests
+//! and reference solutions: built and run outside, it records the calls and scores the answers).
+//! See [`super::Tape`] for the three steps.
+//!
+//! Both are written from the stubs' signatures: each public `fn` of a stub is one function the
+//! grader calls, its arguments crossing as owned values (`&Tensor` as `Tensor`, `&[f32]` as
+//! `Vec<f32>`). Exercises whose stubs define types (a struct with methods, a `Module`) are not
+//! replayable this way: [`graded_functions`] says so.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use quote::ToTokens;
+
+use crate::error::{Error, Result};
+use crate::exercise::Checklist;
+use crate::shell::course::ExerciseInfo;
+use crate::shell::grade::{Tape, read_answers};
+
+/// One argument of a graded function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// Its type as the stub writes it (`&Tensor`, `&[f32]`, `usize`).
+    pub ty: String,
+    /// The owned type it crosses as (`Tensor`, `Vec<f32>`, `usize`).
+    pub owned: String,
+    /// Whether the function takes it by reference (the program lends the owned value).
+    pub by_ref: bool,
+}
+
+/// A stub's public function, as the grader calls it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradedFn {
+    /// Its name (`to_pixels`).
+    pub name: String,
+    /// Its arguments.
+    pub params: Vec<Param>,
+    /// Its return type as written (`Result<Vec<u8>>`).
+    pub output: String,
+}
+
+fn tokens(t: &impl ToTokens) -> String {
+    t.to_token_stream().to_string()
+}
+
+/// The functions of a stub the grader can call and replay, or why it cannot: a stub that
+/// defines a type, or takes an argument by `&mut`, or a pattern, is not replayable.
+///
+/// # Example
+/// ```
+/// use multimodal_search::shell::grade::graded_functions;
+/// let f = graded_functions("pub fn f(x: &[f32], k: usize) -> Vec<u32> { todo!() }").unwrap();
+/// assert_eq!(f[0].params[0].owned, "Vec < f32 >");
+/// assert!(graded_functions("pub struct S; impl S { pub fn new() -> Self { S } }").is_err());
+/// ```
+pub fn graded_functions(stub: &str) -> Result<Vec<GradedFn>> {
+    let file = syn::parse_file(stub).map_err(|e| Error::Answer(format!("the stub: {e}")))?;
+    let mut out = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Use(_) => {}
+            syn::Item::Fn(f) if matches!(f.vis, syn::Visibility::Public(_)) => {
+                let mut params = Vec::new();
+                for input in &f.sig.inputs {
+                    let syn::FnArg::Typed(pt) = input else {
+                        return Err(not_replayable(&f.sig.ident, "takes self"));
+                    };
+                    if !matches!(*pt.pat, syn::Pat::Ident(_)) {
+                        return Err(not_replayable(&f.sig.ident, "destructures an argument"));
+                    }
+                    params.push(match &*pt.ty {
+                        syn::Type::Reference(r) if r.mutability.is_some() => {
+                            return Err(not_replayable(&f.sig.ident, "takes &mut"));
+                        }
+                        syn::Type::Reference(r) => match &*r.elem {
+                            syn::Type::Slice(s) => Param {
+                                ty: tokens(&pt.ty),
+                                owned: format!("Vec < {} >", tokens(&s.elem)),
+                                by_ref: true,
+                            },
+                            elem => Param {
+                                ty: tokens(&pt.ty),
+                                owned: tokens(elem),
+                                by_ref: true,
+                            },
+                        },
+                        ty => Param {
+                            ty: tokens(ty),
+                            owned: tokens(ty),
+                            by_ref: false,
+                        },
+                    });
+                }
+                let output = match &f.sig.output {
+                    syn::ReturnType::Default => "()".to_string(),
+                    syn::ReturnType::Type(_, t) => tokens(t),
+                };
+                out.push(GradedFn {
+                    name: f.sig.ident.to_string(),
+                    params,
+                    output,
+                });
+            }
+            syn::Item::Fn(_) => {}
+            other => {
+                return Err(Error::Answer(format!(
+                    "the stub defines `{}`: only plain functions are replayed so far",
+                    tokens(other).chars().take(40).collect::<String>()
+                )));
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::Answer("the stub has no public function".into()));
+    }
+    Ok(out)
+}
+
+fn not_replayable(name: &syn::Ident, why: &str) -> Error {
+    Error::Answer(format!("`{name}` {why}: not replayable"))
+}
+
+/// The participant's program: `mod <id>;` for each exercise given (its file beside `main.rs`)
+/// and a `main` taking `<exercise> <calls.json> <answers.jsonl>`.
+pub fn participant_main(exercises: &[(String, Vec<GradedFn>)]) -> String {
+    let mut s = String::from(
+        "//! Generated by the grader: answers the grader's calls with the participant's code.\n\
+         #![allow(unused_imports, dead_code, unused_variables, clippy::all)]\n",
+    );
+    for (id, _) in exercises {
+        let _ = writeln!(s, "mod {id};");
+    }
+    s.push_str(
+        "\nfn answer(exercise: &str, call: &multimodal_search::shell::grade::Call) -> \
+         multimodal_search::shell::grade::Answered {\n\
+         \x20   use multimodal_search::prelude::*;\n\
+         \x20   use multimodal_search::shell::grade::serve;\n\
+         \x20   match (exercise, call.function.as_str()) {\n",
+    );
+    for (id, fns) in exercises {
+        for f in fns {
+            let names: Vec<String> = (0..f.params.len()).map(|i| format!("a{i}")).collect();
+            let pattern = names.iter().map(|n| format!("{n},")).collect::<String>();
+            let types = f
+                .params
+                .iter()
+                .map(|p| format!("{},", p.owned))
+                .collect::<String>();
+            let lent = f
+                .params
+                .iter()
+                .zip(&names)
+                .map(|(p, n)| if p.by_ref { format!("&{n}") } else { n.clone() })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                s,
+                "        ({id:?}, {name:?}) => serve(call, |({pattern}): ({types})| {id}::{name}({lent})),",
+                name = f.name
+            );
+        }
+    }
+    s.push_str(
+        "        _ => serve(call, |(): ()| -> () { panic!(\"the grader called a function this \
+         program does not have\") }),\n    }\n}\n\n\
+         fn main() {\n\
+         \x20   let args: Vec<String> = std::env::args().collect();\n\
+         \x20   if args.len() != 4 {\n\
+         \x20       eprintln!(\"usage: participant <exercise> <calls.json> <answers.jsonl>\");\n\
+         \x20       std::process::exit(2);\n\
+         \x20   }\n\
+         \x20   let (exercise, calls, answers) = (&args[1], std::path::Path::new(&args[2]), std::path::Path::new(&args[3]));\n\
+         \x20   if let Err(e) = multimodal_search::shell::grade::answer_all(calls, answers, |c| answer(exercise, c)) {\n\
+         \x20       eprintln!(\"{e}\");\n\
+         \x20       std::process::exit(1);\n\
+         \x20   }\n\
+         }\n",
+    );
+    s
+}
+
+/// What the scorer needs of one exercise.
+#[derive(Debug, Clone)]
+pub struct ScoredExercise<'a> {
+    /// Its catalog entry (the visible check call).
+    pub info: &'a ExerciseInfo,
+    /// The functions its stub defines.
+    pub functions: Vec<GradedFn>,
+    /// Whether its hidden `check` takes the datasets first, as the visible one may.
+    pub hidden_takes_data: bool,
+}
+
+impl<'a> ScoredExercise<'a> {
+    /// Reads what the scorer needs from the course folder (`course/exercises/<id>/`).
+    pub fn load(course: &Path, info: &'a ExerciseInfo) -> Result<Self> {
+        let dir = course.join("exercises").join(&info.id);
+        let read = |name: &str| {
+            let p = dir.join(name);
+            std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))
+        };
+        let functions = graded_functions(&read("stub.rs")?)
+            .map_err(|e| Error::Answer(format!("{}: {e}", info.id)))?;
+        let hidden = read("hidden.rs")?;
+        let hidden_takes_data = syn::parse_file(&hidden)
+            .map_err(|e| Error::Answer(format!("{}: hidden.rs: {e}", info.id)))?
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Fn(f) if f.sig.ident == "check" => Some(
+                    f.sig
+                        .inputs
+                        .first()
+                        .is_some_and(|a| tokens(a).contains("TutorialData")),
+                ),
+                _ => None,
+            })
+            .ok_or_else(|| Error::Answer(format!("{}: hidden.rs has no `check`", info.id)))?;
+        Ok(Self {
+            info,
+            functions,
+            hidden_takes_data,
+        })
+    }
+
+    /// The hidden check's call: the visible one's arguments, given to `hidden::check`.
+    fn hidden_call(&self) -> String {
+        let check = &self.info.check;
+        let args = check.find('(').map_or("()", |i| &check[i..]);
+        let args = if self.hidden_takes_data {
+            args.to_string()
+        } else {
+            args.replacen("&data, ", "", 1)
+        };
+        format!("hidden::check{args}")
+    }
+}
+
+/// The scorer: the course's reference solutions and hidden tests (included from `course`), and
+/// a `main` taking `record <exercise> <calls.json>` or
+/// `play <exercise> <answers.jsonl> <why-missing> <checklists.json>`.
+pub fn scorer_main(course: &Path, exercises: &[ScoredExercise]) -> String {
+    let mut s = String::from(
+        "//! Generated by the grader: the instructor's checks, outside the sandbox.\n\
+         #![allow(unused_imports, dead_code, unused_variables, non_upper_case_globals, clippy::all)]\n\
+         use multimodal_search::exercise::Checklist;\n\
+         use multimodal_search::shell::grade::Tape;\n\n\
+         static data: std::sync::LazyLock<multimodal_search::data::TutorialData> = std::sync::LazyLock::new(|| {\n\
+         \x20   let dir = multimodal_search::data::DataDir::resolve(None, true);\n\
+         \x20   multimodal_search::data::TutorialData::load(&dir).unwrap_or_else(|e| { eprintln!(\"the checks need MNIST and FSDD (MMS_DATA): {e}\"); std::process::exit(3) })\n\
+         });\n\n",
+    );
+    for e in exercises {
+        let id = &e.info.id;
+        let dir = course.join("exercises").join(id);
+        let _ = write!(
+            s,
+            "mod course_{id} {{\n\
+             \x20   pub mod solution {{\n\
+             \x20       #[allow(unused_imports)] use multimodal_search::prelude::*;\n\
+             \x20       include!({sol:?});\n\
+             \x20   }}\n\
+             \x20   pub mod hidden {{\n\
+             \x20       use multimodal_search::exercise::*;\n\
+             \x20       #[allow(unused_imports)] use multimodal_search::prelude::*;\n\
+             \x20       include!({hid:?});\n\
+             \x20   }}\n\
+             }}\n\n\
+             fn run_{id}(tape: &Tape) -> (Checklist, Checklist) {{\n\
+             \x20   use multimodal_search::prelude::*;\n\
+             \x20   use multimodal_search::exercise::*;\n\
+             \x20   use course_{id}::{{hidden, solution}};\n",
+            sol = dir.join("solution.rs").display().to_string(),
+            hid = dir.join("hidden.rs").display().to_string(),
+        );
+        for f in &e.functions {
+            let names: Vec<String> = (0..f.params.len()).map(|i| format!("a{i}")).collect();
+            let typed = f
+                .params
+                .iter()
+                .zip(&names)
+                .map(|(p, n)| format!("{n}: {}", p.ty))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let tuple = names.iter().map(|n| format!("{n},")).collect::<String>();
+            let _ = writeln!(
+                s,
+                "    let {name} = |{typed}| -> {out} {{ tape.call({name:?}, ({tuple}), || solution::{name}({args})) }};",
+                name = f.name,
+                out = f.output,
+                args = names.join(", "),
+            );
+        }
+        let _ = write!(
+            s,
+            "    ({visible}, {hidden})\n}}\n\n",
+            visible = e.info.check,
+            hidden = e.hidden_call(),
+        );
+    }
+    s.push_str(
+        "fn run(exercise: &str, tape: &Tape) -> (Checklist, Checklist) {\n    match exercise {\n",
+    );
+    for e in exercises {
+        let _ = writeln!(s, "        {id:?} => run_{id}(tape),", id = e.info.id);
+    }
+    s.push_str(
+        "        other => { eprintln!(\"the scorer has no exercise {other}\"); std::process::exit(2) }\n\
+         \x20   }\n}\n\n\
+         fn main() {\n\
+         \x20   let args: Vec<String> = std::env::args().collect();\n\
+         \x20   if let Err(e) = multimodal_search::shell::grade::scorer_command(&args, run) {\n\
+         \x20       eprintln!(\"{e}\");\n\
+         \x20       std::process::exit(1);\n\
+         \x20   }\n\
+         }\n",
+    );
+    s
+}
+
+/// The scorer's command line, given its exercises (`run`): `record <exercise> <calls.json>`
+/// runs the checks with the reference solution (which must pass them) and writes the calls;
+/// `play <exercise> <answers.jsonl> <why-missing> <out.json>` plays a participant's answers and
+/// writes the visible and hidden checklists as JSON.
+pub fn scorer_command(
+    args: &[String],
+    run: impl Fn(&str, &Tape) -> (Checklist, Checklist),
+) -> Result<()> {
+    let write = |path: &str, json: std::result::Result<String, serde_json::Error>| {
+        let json = json.map_err(|e| Error::Answer(format!("cannot serialize: {e}")))?;
+        std::fs::write(path, json).map_err(|e| Error::io(path, e))
+    };
+    match args.get(1).map(String::as_str) {
+        Some("record") if args.len() == 4 => {
+            let tape = Tape::recording();
+            let (visible, hidden) = run(&args[2], &tape);
+            if !(visible.passed() && hidden.passed()) {
+                return Err(Error::Answer(format!(
+                    "the reference solution of {} fails its own checks:\n{visible}\n{hidden}",
+                    args[2]
+                )));
+            }
+            write(&args[3], serde_json::to_string(&tape.calls()))
+        }
+        Some("play") if args.len() == 6 => {
+            let (answered, _) = read_answers(Path::new(&args[3]), 1 << 28)?;
+            let tape = Tape::playing(answered, &args[4]);
+            let checklists = run(&args[2], &tape);
+            write(&args[5], serde_json::to_string(&checklists))
+        }
+        _ => Err(Error::Answer(
+            "usage: scorer record <exercise> <calls.json> | play <exercise> <answers.jsonl> \
+             <why-missing> <out.json>"
+                .into(),
+        )),
+    }
+}

@@ -1,0 +1,333 @@
+//! The grader's trust model end to end, for the exercises whose stubs are plain functions: the
+//! scorer (reference solutions, hidden tests) records the calls outside; each participant's
+//! program is built by `rustc` in the sandbox against the dependencies built once, answers the
+//! calls there, and the scorer plays the answers outside. The replayed checks must judge every
+//! committed variant as the kit does in-process (solutions pass, stubs are "not solved yet",
+//! mutants are caught), and a participant that prints fake results, exits early, loops forever
+//! or reaches for the hidden tests gets nothing for it, while its other exercises still count.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::LazyLock;
+use std::time::Instant;
+
+use multimodal_search::exercise::{Checklist, Outcome as Row};
+use multimodal_search::shell::course::Catalog;
+use multimodal_search::shell::grade::{
+    Deps, GradedFn, Job, Limits, Sandbox, ScoredExercise, build_program, participant_main,
+    scorer_main,
+};
+
+/// The exercises replayed so far (plain functions, inputs that fit in a calls file).
+const REPLAYED: &[&str] = &[
+    "draw_digit",
+    "time_mask",
+    "cosine_embedding_loss",
+    "triplet_miners",
+    "pca",
+    "triplets_per_batch",
+    "search_metrics",
+];
+
+struct Setup {
+    deps: Deps,
+    sandbox: Sandbox,
+    scorer: PathBuf,
+    functions: Vec<(String, Vec<GradedFn>)>,
+    limits: Vec<(String, u64)>,
+    root: tempfile::TempDir,
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn build_limits() -> Limits {
+    Limits {
+        cpu_seconds: 300,
+        wall_seconds: 600,
+        ..Limits::default()
+    }
+}
+
+static SETUP: LazyLock<Setup> = LazyLock::new(|| {
+    let t0 = Instant::now();
+    let sandbox = Sandbox::detect().expect("the grading tests need bubblewrap");
+    let deps = Deps::build(repo()).expect("the crate's release library builds");
+    let catalog = Catalog::load(&repo().join("exercises/info.toml")).unwrap();
+    let course = repo().join("course");
+    let scored: Vec<ScoredExercise> = REPLAYED
+        .iter()
+        .map(|id| ScoredExercise::load(&course, catalog.get(id).unwrap()).unwrap())
+        .collect();
+    let root = tempfile::tempdir().unwrap();
+    let work = root.path().join("scorer");
+    std::fs::create_dir_all(work.join("src")).unwrap();
+    std::fs::write(work.join("src/main.rs"), scorer_main(&course, &scored)).unwrap();
+    // The scorer is the instructor's own code: built outside the sandbox.
+    let built = build_program(
+        &Sandbox::unsandboxed(),
+        &deps,
+        &work,
+        "scorer",
+        // The hidden tests find their fixtures through env!("CARGO_MANIFEST_DIR").
+        &[("CARGO_MANIFEST_DIR".into(), repo().display().to_string())],
+        build_limits(),
+    )
+    .unwrap();
+    let scorer = built.program.unwrap_or_else(|| {
+        let errors: Vec<_> = built.errors.iter().map(|d| d.rendered.as_str()).collect();
+        panic!("the scorer does not build:\n{}", errors.join("\n"))
+    });
+    let calls = root.path().join("calls");
+    std::fs::create_dir_all(&calls).unwrap();
+    for id in REPLAYED {
+        let out = Command::new(&scorer)
+            .args(["record", id])
+            .arg(calls.join(format!("{id}.json")))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "recording {id}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    println!(
+        "setup: deps, scorer built and {} exercises recorded in {:.1} s",
+        REPLAYED.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    Setup {
+        deps,
+        sandbox,
+        scorer,
+        functions: scored
+            .iter()
+            .map(|s| (s.info.id.clone(), s.functions.clone()))
+            .collect(),
+        limits: scored
+            .iter()
+            .map(|s| (s.info.id.clone(), s.info.time_limit_s.ceil() as u64))
+            .collect(),
+        root,
+    }
+});
+
+/// What grading one participant gave: per exercise, the visible and hidden checklists; or the
+/// build's errors.
+enum Graded {
+    Scored(Vec<(String, Checklist, Checklist)>),
+    DidNotBuild(Vec<(Option<String>, String)>),
+}
+
+/// Grades `files` (exercise id, the participant's code for it) as participant `who`.
+fn grade(who: &str, files: &[(&str, String)]) -> Graded {
+    let s = &*SETUP;
+    let work = s.root.path().join("participants").join(who);
+    std::fs::create_dir_all(work.join("src")).unwrap();
+    let mut fns = Vec::new();
+    for (id, code) in files {
+        let header = "#[allow(unused_imports)]\nuse multimodal_search::prelude::*;\n\n";
+        std::fs::write(work.join(format!("src/{id}.rs")), format!("{header}{code}")).unwrap();
+        let f = s.functions.iter().find(|(i, _)| i == id).unwrap();
+        fns.push(f.clone());
+    }
+    std::fs::write(work.join("src/main.rs"), participant_main(&fns)).unwrap();
+    let t0 = Instant::now();
+    let built = build_program(
+        &s.sandbox,
+        &s.deps,
+        &work,
+        "participant",
+        &[],
+        build_limits(),
+    )
+    .unwrap();
+    println!("{who}: built in {:.1} s", t0.elapsed().as_secs_f64());
+    let Some(program) = built.program else {
+        return Graded::DidNotBuild(
+            built
+                .errors
+                .into_iter()
+                .map(|d| (d.file, d.rendered))
+                .collect(),
+        );
+    };
+    let mut out = Vec::new();
+    for (id, _) in files {
+        let calls = work.join(format!("calls-{id}.json"));
+        std::fs::copy(s.root.path().join(format!("calls/{id}.json")), &calls).unwrap();
+        let answers = work.join(format!("answers-{id}.jsonl"));
+        let seconds = s.limits.iter().find(|(i, _)| i == id).unwrap().1;
+        let job = Job {
+            program: program.clone(),
+            args: vec![id.into(), calls.into(), answers.clone().into()],
+            work: work.clone(),
+            read_only: vec![],
+            env: vec![("RAYON_NUM_THREADS".into(), "1".into())],
+            limits: Limits {
+                cpu_seconds: seconds,
+                wall_seconds: 3 * seconds,
+                ..Limits::default()
+            },
+        };
+        let ran = s.sandbox.run(&job).unwrap();
+        let missing = format!("the program {} before answering", ran.ending(&job.limits));
+        let scored = work.join(format!("scored-{id}.json"));
+        let play = Command::new(&s.scorer)
+            .args(["play", id])
+            .arg(&answers)
+            .arg(&missing)
+            .arg(&scored)
+            .output()
+            .unwrap();
+        assert!(
+            play.status.success(),
+            "playing {who}/{id}: {}",
+            String::from_utf8_lossy(&play.stderr)
+        );
+        let (visible, hidden): (Checklist, Checklist) =
+            serde_json::from_str(&std::fs::read_to_string(&scored).unwrap()).unwrap();
+        out.push((id.to_string(), visible, hidden));
+    }
+    Graded::Scored(out)
+}
+
+fn course_file(id: &str, name: &str) -> String {
+    let p = repo().join("course/exercises").join(id).join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn scored(g: Graded) -> Vec<(String, Checklist, Checklist)> {
+    match g {
+        Graded::Scored(s) => s,
+        Graded::DidNotBuild(errors) => {
+            let shown: Vec<_> = errors.iter().map(|(_, r)| r.as_str()).collect();
+            panic!("did not build:\n{}", shown.join("\n"))
+        }
+    }
+}
+
+#[test]
+fn replayed_checks_judge_every_variant_as_the_kit_does() {
+    let all = |name: &str| -> Vec<(&str, String)> {
+        REPLAYED
+            .iter()
+            .map(|id| (*id, course_file(id, name)))
+            .collect()
+    };
+    for (id, visible, hidden) in scored(grade("solutions", &all("solution.rs"))) {
+        assert!(visible.passed(), "{id}'s solution, replayed:\n{visible}");
+        assert!(hidden.passed(), "{id}'s solution, replayed:\n{hidden}");
+        assert!(visible.max_score() > 0.0 && hidden.max_score() > 0.0);
+    }
+    for (id, visible, hidden) in scored(grade("stubs", &all("stub.rs"))) {
+        for row in visible.rows().iter().chain(hidden.rows()) {
+            assert_eq!(
+                row.outcome,
+                Row::NotSolved,
+                "{id}'s stub, replayed: {row:?}"
+            );
+        }
+    }
+    let catalog = Catalog::load(&repo().join("exercises/info.toml")).unwrap();
+    let most = REPLAYED
+        .iter()
+        .map(|id| catalog.get(id).unwrap().mutants.len())
+        .max()
+        .unwrap();
+    for k in 0..most {
+        let files: Vec<(&str, String)> = REPLAYED
+            .iter()
+            .filter_map(|id| {
+                let m = catalog.get(id).unwrap().mutants.get(k)?;
+                Some((*id, course_file(id, &format!("mutants/{m}.rs"))))
+            })
+            .collect();
+        for (id, visible, hidden) in scored(grade(&format!("mutants-{k}"), &files)) {
+            assert!(
+                !(visible.passed() && hidden.passed()),
+                "{id}'s mutant {k} passes the replayed checks:\n{visible}\n{hidden}"
+            );
+        }
+    }
+}
+
+#[test]
+fn printing_exiting_looping_or_reading_the_tests_earns_nothing() {
+    let hidden_path = repo().join("course/exercises/draw_digit/hidden.rs");
+    let files = vec![
+        // Prints what a test harness prints on success, then exits 0 at its first call.
+        (
+            "draw_digit",
+            r#"pub fn to_pixels(_image: &Tensor) -> Result<Vec<u8>> {
+                println!("test result: ok. 5 passed; 0 failed");
+                println!("{{\"score\": 5, \"max_score\": 5}}");
+                std::process::exit(0)
+            }"#
+            .to_string(),
+        ),
+        // Loops forever.
+        (
+            "time_mask",
+            "pub fn time_mask(_s: &Tensor, _a: usize, _w: usize, _v: f32) -> Result<Tensor> {\n\
+             \x20   loop { std::hint::black_box(0u64); }\n}"
+                .to_string(),
+        ),
+        // Tries to read the instructor's files, and to reach the network.
+        (
+            "search_metrics",
+            format!(
+                r#"pub fn ranking(_q: &[f32], _d: &[f32], _dim: usize, _m: SearchMetric) -> Vec<usize> {{
+                    let seen = std::fs::read_to_string({hidden:?}).is_ok()
+                        || std::net::TcpStream::connect("1.1.1.1:80").is_ok();
+                    if seen {{ vec![0] }} else {{ panic!("nothing to read") }}
+                }}
+                pub fn rank_agreement(_a: &[usize], _b: &[usize], _k: usize) -> f64 {{ panic!("nothing to read") }}"#,
+                hidden = hidden_path.display().to_string()
+            ),
+        ),
+        // An honest solution beside them still gets every point.
+        ("pca", course_file("pca", "solution.rs")),
+    ];
+    let by_id = scored(grade("hostile", &files));
+    for (_, v, h) in &by_id {
+        println!("{v}\n{h}");
+    }
+    let get = |id: &str| by_id.iter().find(|(i, _, _)| i == id).unwrap();
+    let (_, v, h) = get("draw_digit");
+    assert_eq!(v.score() + h.score(), 0.0, "{v}\n{h}");
+    assert!(
+        v.to_string()
+            .contains("exited with code 0 before answering"),
+        "{v}"
+    );
+    let (_, v, h) = get("time_mask");
+    assert_eq!(v.score() + h.score(), 0.0, "{v}\n{h}");
+    assert!(v.to_string().contains("used its 20 CPU seconds"), "{v}");
+    let (_, v, h) = get("search_metrics");
+    assert_eq!(v.score() + h.score(), 0.0, "{v}\n{h}");
+    assert!(v.to_string().contains("nothing to read"), "{v}");
+    let (_, v, h) = get("pca");
+    assert!(v.passed() && h.passed(), "{v}\n{h}");
+
+    // Compiling the hidden tests in: the file is not there inside the sandbox.
+    let peek = format!(
+        "pub fn to_pixels(_image: &Tensor) -> Result<Vec<u8>> {{\n\
+         \x20   let _tests = include_str!({:?});\n    Ok(vec![])\n}}",
+        hidden_path.display().to_string()
+    );
+    match grade("peeking", &[("draw_digit", peek)]) {
+        Graded::DidNotBuild(errors) => {
+            assert!(
+                errors
+                    .iter()
+                    .any(|(f, r)| f.as_deref() == Some("draw_digit.rs")
+                        && r.contains("couldn't read")),
+                "{errors:?}"
+            );
+        }
+        Graded::Scored(s) => panic!("include_str! of the hidden tests built: {s:?}"),
+    }
+}
