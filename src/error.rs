@@ -249,6 +249,9 @@ pub enum Error {
     /// participant's function returned there (its message, as recorded).
     #[error("{0}")]
     Answer(String),
+    /// Grading a class cannot go on: what is missing or broken (the course, a build, a folder).
+    #[error("grading: {0}")]
+    Grade(String),
     /// The grader's sandbox cannot run here: what is missing and how to get it.
     #[error("{0}")]
     Sandbox(String),

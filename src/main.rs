@@ -72,6 +72,28 @@ enum Command {
     Doctor,
     /// The take-home exercises: each with its state in its notebook and in `exercises/`.
     Exercises(ExercisesArgs),
+    /// Instructors: grade a folder of submissions (one folder per participant), sandboxed.
+    #[cfg(all(feature = "grade", target_os = "linux"))]
+    Grade(GradeArgs),
+}
+
+#[cfg(all(feature = "grade", target_os = "linux"))]
+#[derive(Args, Debug)]
+struct GradeArgs {
+    /// One folder per participant, holding their notebooks and/or `exercises/src/<id>.rs`.
+    submissions: PathBuf,
+    /// Where `grades.csv` and `feedback/` are written.
+    #[arg(long)]
+    out: PathBuf,
+    /// Only the exercises of this notebook (`02`, or a longer prefix of its name).
+    #[arg(long)]
+    notebook: Option<String>,
+    /// Participants graded at once (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Run submissions without a sandbox: only for code you trust.
+    #[arg(long)]
+    no_sandbox: bool,
 }
 
 #[derive(Args, Debug)]
@@ -235,6 +257,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Summary => summary(&data),
         Command::Doctor => doctor(&data),
         Command::Exercises(args) => exercises(args),
+        #[cfg(all(feature = "grade", target_os = "linux"))]
+        Command::Grade(args) => grade(args),
         Command::Tutorial(args) => tutorial(&data, args),
         Command::Train(args) => train(&data, args),
         Command::Eval(args) => eval(&data, args),
@@ -249,6 +273,42 @@ fn course_root() -> PathBuf {
         .find(|d| d.join("exercises/info.toml").is_file())
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
+#[cfg(all(feature = "grade", target_os = "linux"))]
+fn grade(args: GradeArgs) -> Result<()> {
+    use multimodal_search::shell::grade::{ClassOptions, Sandbox, grade_class};
+    let sandbox = if args.no_sandbox {
+        Sandbox::unsandboxed()
+    } else {
+        Sandbox::detect()?
+    };
+    eprintln!("{}", sandbox.describe());
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let report = grade_class(&ClassOptions {
+        submissions: args.submissions,
+        out: args.out.clone(),
+        repo: course_root(),
+        sandbox,
+        jobs,
+        notebook: args.notebook,
+    })?;
+    for (id, why) in &report.not_graded {
+        eprintln!("not graded by this grader yet: {id} ({why})");
+    }
+    for (name, why) in &report.refused {
+        eprintln!("not graded: {name}: {why}");
+    }
+    eprintln!("{}", report.timings());
+    println!(
+        "{} (grades: {}, feedback: {})",
+        report.summary(),
+        args.out.join("grades.csv").display(),
+        args.out.join("feedback").display()
+    );
+    Ok(())
 }
 
 fn exercises(args: ExercisesArgs) -> Result<()> {

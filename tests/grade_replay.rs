@@ -14,7 +14,7 @@ use std::time::Instant;
 use multimodal_search::exercise::{Checklist, Outcome as Row};
 use multimodal_search::shell::course::Catalog;
 use multimodal_search::shell::grade::{
-    Deps, GradedFn, Job, Limits, Sandbox, ScoredExercise, build_program, participant_main,
+    Deps, GradedFn, Job, Limits, Play, Sandbox, ScoredExercise, build_program, participant_main,
     scorer_main,
 };
 
@@ -175,10 +175,18 @@ fn grade(who: &str, files: &[(&str, String)]) -> Graded {
         let ran = s.sandbox.run(&job).unwrap();
         let missing = format!("the program {} before answering", ran.ending(&job.limits));
         let scored = work.join(format!("scored-{id}.json"));
+        let plays = work.join(format!("plays-{id}.json"));
+        let one = vec![Play {
+            key: id.to_string(),
+            exercise: id.to_string(),
+            calls: s.root.path().join(format!("calls/{id}.json")),
+            answers,
+            missing,
+        }];
+        std::fs::write(&plays, serde_json::to_string(&one).unwrap()).unwrap();
         let play = Command::new(&s.scorer)
-            .args(["play", id])
-            .arg(&answers)
-            .arg(&missing)
+            .arg("play")
+            .arg(&plays)
             .arg(&scored)
             .output()
             .unwrap();
@@ -187,8 +195,9 @@ fn grade(who: &str, files: &[(&str, String)]) -> Graded {
             "playing {who}/{id}: {}",
             String::from_utf8_lossy(&play.stderr)
         );
-        let (visible, hidden): (Checklist, Checklist) =
+        let mut by_id: std::collections::BTreeMap<String, (Checklist, Checklist)> =
             serde_json::from_str(&std::fs::read_to_string(&scored).unwrap()).unwrap();
+        let (visible, hidden) = by_id.remove(*id).unwrap();
         out.push((id.to_string(), visible, hidden));
     }
     Graded::Scored(out)

@@ -117,6 +117,8 @@ impl Deps {
 pub struct Diagnostic {
     /// The file of its primary span (relative to the source folder), if it has one.
     pub file: Option<String>,
+    /// The line its primary span starts on.
+    pub line: Option<usize>,
     /// rustc's own rendering (what a participant would see from cargo).
     pub rendered: String,
 }
@@ -171,7 +173,9 @@ pub fn build_program(
         extern_arg,
         "-o".into(),
         program.clone().into(),
-        work.join("src/main.rs").into(),
+        // Relative to the work folder (the job's working directory), so messages say
+        // `src/<id>.rs` as cargo would.
+        "src/main.rs".into(),
     ];
     let job = Job {
         program: deps.rustc.clone(),
@@ -183,25 +187,26 @@ pub fn build_program(
     };
     let _ = std::fs::remove_file(&program);
     let outcome = sandbox.run(&job)?;
-    let src = work.join("src");
+    let src = Path::new("src");
     let errors: Vec<Diagnostic> = String::from_utf8_lossy(&outcome.stderr)
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|m| m["level"] == "error")
-        .map(|m| Diagnostic {
-            file: m["spans"].as_array().and_then(|spans| {
-                spans
-                    .iter()
-                    .find(|s| s["is_primary"] == true)
-                    .and_then(|s| s["file_name"].as_str())
-                    .map(|f| {
-                        Path::new(f)
-                            .strip_prefix(&src)
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_else(|_| f.to_string())
-                    })
-            }),
-            rendered: m["rendered"].as_str().unwrap_or_default().to_string(),
+        .map(|m| {
+            let primary = m["spans"]
+                .as_array()
+                .and_then(|spans| spans.iter().find(|s| s["is_primary"] == true).cloned())
+                .unwrap_or_default();
+            Diagnostic {
+                file: primary["file_name"].as_str().map(|f| {
+                    Path::new(f)
+                        .strip_prefix(src)
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|_| f.to_string())
+                }),
+                line: primary["line_start"].as_u64().map(|l| l as usize),
+                rendered: m["rendered"].as_str().unwrap_or_default().to_string(),
+            }
         })
         .collect();
     let built = outcome.succeeded() && program.is_file();

@@ -17,7 +17,7 @@ use quote::ToTokens;
 use crate::error::{Error, Result};
 use crate::exercise::Checklist;
 use crate::shell::course::ExerciseInfo;
-use crate::shell::grade::{Tape, read_answers};
+use crate::shell::grade::{Call, Tape, read_answers};
 
 /// One argument of a graded function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +54,7 @@ fn tokens(t: &impl ToTokens) -> String {
 /// let f = graded_functions("pub fn f(x: &[f32], k: usize) -> Vec<u32> { todo!() }").unwrap();
 /// assert_eq!(f[0].params[0].owned, "Vec < f32 >");
 /// assert!(graded_functions("pub struct S; impl S { pub fn new() -> Self { S } }").is_err());
+/// assert!(graded_functions("pub fn g(d: &TutorialData) -> Result<TrainedModel> { todo!() }").is_err());
 /// ```
 pub fn graded_functions(stub: &str) -> Result<Vec<GradedFn>> {
     let file = syn::parse_file(stub).map_err(|e| Error::Answer(format!("the stub: {e}")))?;
@@ -95,8 +96,24 @@ pub fn graded_functions(stub: &str) -> Result<Vec<GradedFn>> {
                 }
                 let output = match &f.sig.output {
                     syn::ReturnType::Default => "()".to_string(),
-                    syn::ReturnType::Type(_, t) => tokens(t),
+                    syn::ReturnType::Type(_, t) if wireable(t) => tokens(t),
+                    syn::ReturnType::Type(_, t) => {
+                        return Err(not_replayable(
+                            &f.sig.ident,
+                            &format!("returns `{}`, which does not cross as data", tokens(t)),
+                        ));
+                    }
                 };
+                for p in &params {
+                    let owned: syn::Type = syn::parse_str(&p.owned)
+                        .map_err(|e| Error::Answer(format!("the stub: {e}")))?;
+                    if !wireable(&owned) {
+                        return Err(not_replayable(
+                            &f.sig.ident,
+                            &format!("takes `{}`, which does not cross as data", p.ty),
+                        ));
+                    }
+                }
                 out.push(GradedFn {
                     name: f.sig.ident.to_string(),
                     params,
@@ -105,9 +122,15 @@ pub fn graded_functions(stub: &str) -> Result<Vec<GradedFn>> {
             }
             syn::Item::Fn(_) => {}
             other => {
+                let what = match other {
+                    syn::Item::Struct(i) => format!("struct {}", i.ident),
+                    syn::Item::Enum(i) => format!("enum {}", i.ident),
+                    syn::Item::Impl(i) => format!("impl {}", tokens(&i.self_ty)),
+                    syn::Item::Trait(i) => format!("trait {}", i.ident),
+                    _ => "an item other than a function".to_string(),
+                };
                 return Err(Error::Answer(format!(
-                    "the stub defines `{}`: only plain functions are replayed so far",
-                    tokens(other).chars().take(40).collect::<String>()
+                    "the stub defines `{what}`: only plain functions are replayed so far"
                 )));
             }
         }
@@ -116,6 +139,59 @@ pub fn graded_functions(stub: &str) -> Result<Vec<GradedFn>> {
         return Err(Error::Answer("the stub has no public function".into()));
     }
     Ok(out)
+}
+
+/// Whether values of type `ty` cross the sandbox as data ([`super::ToWire`] and
+/// [`super::FromWire`] know them): numbers, strings, tensors, the exercises' plain data types,
+/// and lists, arrays, options, results and tuples of those.
+fn wireable(ty: &syn::Type) -> bool {
+    const PLAIN: &[&str] = &[
+        "bool",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "usize",
+        "i32",
+        "i64",
+        "f32",
+        "f64",
+        "String",
+        "Tensor",
+        "SearchMetric",
+        "Components",
+        "Forest",
+    ];
+    match ty {
+        syn::Type::Tuple(t) => t.elems.iter().all(wireable),
+        syn::Type::Array(a) => wireable(&a.elem),
+        syn::Type::Paren(p) => wireable(&p.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else {
+                return false;
+            };
+            let name = last.ident.to_string();
+            match &last.arguments {
+                syn::PathArguments::None => PLAIN.contains(&name.as_str()),
+                syn::PathArguments::AngleBracketed(args)
+                    if matches!(name.as_str(), "Vec" | "Option" | "Result") =>
+                {
+                    let types: Vec<&syn::Type> = args
+                        .args
+                        .iter()
+                        .filter_map(|a| match a {
+                            syn::GenericArgument::Type(t) => Some(t),
+                            _ => None,
+                        })
+                        .collect();
+                    // The crate's `Result<T>` only: its error crosses as a message.
+                    types.len() == 1 && wireable(types[0])
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 fn not_replayable(name: &syn::Ident, why: &str) -> Error {
@@ -134,7 +210,7 @@ pub fn participant_main(exercises: &[(String, Vec<GradedFn>)]) -> String {
     }
     s.push_str(
         "\nfn answer(exercise: &str, call: &multimodal_search::shell::grade::Call) -> \
-         multimodal_search::shell::grade::Answered {\n\
+         multimodal_search::shell::grade::Answer {\n\
          \x20   use multimodal_search::prelude::*;\n\
          \x20   use multimodal_search::shell::grade::serve;\n\
          \x20   match (exercise, call.function.as_str()) {\n",
@@ -179,6 +255,21 @@ pub fn participant_main(exercises: &[(String, Vec<GradedFn>)]) -> String {
          }\n",
     );
     s
+}
+
+/// One participant's answers to one exercise, for the scorer to play.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Play {
+    /// Names the result (`<participant>/<exercise>`).
+    pub key: String,
+    /// The exercise.
+    pub exercise: String,
+    /// The calls file the answers answer (as the scorer recorded it).
+    pub calls: std::path::PathBuf,
+    /// The participant's answers file.
+    pub answers: std::path::PathBuf,
+    /// What a missing answer says (why the program stopped).
+    pub missing: String,
 }
 
 /// What the scorer needs of one exercise.
@@ -238,8 +329,7 @@ impl<'a> ScoredExercise<'a> {
 }
 
 /// The scorer: the course's reference solutions and hidden tests (included from `course`), and
-/// a `main` taking `record <exercise> <calls.json>` or
-/// `play <exercise> <answers.jsonl> <why-missing> <checklists.json>`.
+/// a `main` running [`scorer_command`].
 pub fn scorer_main(course: &Path, exercises: &[ScoredExercise]) -> String {
     let mut s = String::from(
         "//! Generated by the grader: the instructor's checks, outside the sandbox.\n\
@@ -321,8 +411,9 @@ pub fn scorer_main(course: &Path, exercises: &[ScoredExercise]) -> String {
 
 /// The scorer's command line, given its exercises (`run`): `record <exercise> <calls.json>`
 /// runs the checks with the reference solution (which must pass them) and writes the calls;
-/// `play <exercise> <answers.jsonl> <why-missing> <out.json>` plays a participant's answers and
-/// writes the visible and hidden checklists as JSON.
+/// `play <plays.json> <out.json>` plays each [`Play`] (one participant's answers to one
+/// exercise) in this one process, so what the checks compute for themselves (embeddings of the
+/// validation sets) is computed once, and writes `{key: [visible, hidden]}` as JSON.
 pub fn scorer_command(
     args: &[String],
     run: impl Fn(&str, &Tape) -> (Checklist, Checklist),
@@ -341,18 +432,47 @@ pub fn scorer_command(
                     args[2]
                 )));
             }
+            // The reference's own answers, played back, must pass too: a check that needs more
+            // than the answers (gradients through the function, say) cannot be replayed.
+            let played = Tape::playing(
+                &tape.calls(),
+                tape.answered(),
+                "the reference gave no answer",
+            );
+            let (visible, hidden) = run(&args[2], &played);
+            if !(visible.passed() && hidden.passed()) {
+                return Err(Error::Answer(format!(
+                    "{} is not replayable: its reference solution's own answers, played back, \
+                     fail its checks:\n{visible}\n{hidden}",
+                    args[2]
+                )));
+            }
             write(&args[3], serde_json::to_string(&tape.calls()))
         }
-        Some("play") if args.len() == 6 => {
-            let (answered, _) = read_answers(Path::new(&args[3]), 1 << 28)?;
-            let tape = Tape::playing(answered, &args[4]);
-            let checklists = run(&args[2], &tape);
-            write(&args[5], serde_json::to_string(&checklists))
+        Some("play") if args.len() == 4 => {
+            let text = std::fs::read_to_string(&args[2]).map_err(|e| Error::io(&args[2], e))?;
+            let plays: Vec<Play> = serde_json::from_str(&text)
+                .map_err(|e| Error::Answer(format!("{}: not a list of plays: {e}", args[2])))?;
+            let mut scored = std::collections::BTreeMap::new();
+            let mut calls: std::collections::HashMap<std::path::PathBuf, Vec<Call>> =
+                std::collections::HashMap::new();
+            for p in plays {
+                if !calls.contains_key(&p.calls) {
+                    let text =
+                        std::fs::read_to_string(&p.calls).map_err(|e| Error::io(&p.calls, e))?;
+                    let list: Vec<Call> = serde_json::from_str(&text).map_err(|e| {
+                        Error::Answer(format!("{}: not a list of calls: {e}", p.calls.display()))
+                    })?;
+                    calls.insert(p.calls.clone(), list);
+                }
+                let (answered, _) = read_answers(&p.answers, 1 << 28)?;
+                let tape = Tape::playing(&calls[&p.calls], answered, &p.missing);
+                scored.insert(p.key, run(&p.exercise, &tape));
+            }
+            write(&args[3], serde_json::to_string(&scored))
         }
         _ => Err(Error::Answer(
-            "usage: scorer record <exercise> <calls.json> | play <exercise> <answers.jsonl> \
-             <why-missing> <out.json>"
-                .into(),
+            "usage: scorer record <exercise> <calls.json> | play <plays.json> <out.json>".into(),
         )),
     }
 }

@@ -8,6 +8,8 @@
 
 #[cfg(target_os = "linux")]
 mod build;
+#[cfg(target_os = "linux")]
+mod class;
 mod copy;
 mod harness;
 #[cfg(target_os = "linux")]
@@ -16,9 +18,14 @@ mod tape;
 
 #[cfg(target_os = "linux")]
 pub use build::{Built, Deps, Diagnostic, build_program};
+#[cfg(target_os = "linux")]
+pub use class::{
+    ClassOptions, ClassReport, ExerciseGrade, ParticipantGrade, Source, feedback_md, grade_class,
+    grades_csv,
+};
 pub use copy::{CopyLimits, CopyReport, Refusal, copy_submission};
 pub use harness::{
-    GradedFn, Param, ScoredExercise, graded_functions, participant_main, scorer_command,
+    GradedFn, Param, Play, ScoredExercise, graded_functions, participant_main, scorer_command,
     scorer_main,
 };
 #[cfg(target_os = "linux")]

@@ -7,7 +7,8 @@
 //!    stand-ins log each call's arguments and answer with the reference solution. The log is
 //!    the list of [`Call`]s: inputs only.
 //! 2. **Answer** (inside the sandbox): the participant's program reads the calls and answers
-//!    each with the participant's code ([`serve`]), one JSON line per [`Answered`] call. A panic
+//!    each with the participant's code ([`serve`]), one JSON line per [`Answered`] call (by its
+//!    index in the calls file). A panic
 //!    (or `todo!()`) is answered as its message. No test, expected value or point enters.
 //! 3. **Play** (outside): the check runs again with [`Tape::playing`], whose stand-ins return
 //!    the recorded answers. The check, its expected values and its verdicts run only here, so
@@ -57,18 +58,19 @@ pub enum Answer {
     Panicked(String),
 }
 
-/// A call and its answer: one line of the participant's answers file.
+/// An answer to the call at `index` of the calls file: one line of the participant's answers
+/// file (the call itself stays with the grader: its arguments can be megabytes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answered {
-    /// The call.
-    #[serde(flatten)]
-    pub call: Call,
+    /// The call's place in the calls file.
+    pub index: usize,
     /// What the participant's code did with it.
     pub answer: Answer,
 }
 
 enum Mode {
-    Recording(Mutex<Vec<Call>>),
+    /// The calls, each with the reference's answer.
+    Recording(Mutex<Vec<(Call, Answer)>>),
     Playing {
         answers: HashMap<String, Answer>,
         /// How many times each function and arguments were called so far.
@@ -83,7 +85,7 @@ enum Mode {
 ///
 /// # Example
 /// ```
-/// use multimodal_search::shell::grade::{Answer, Answered, Tape, serve};
+/// use multimodal_search::shell::grade::{Answered, Tape, serve};
 /// let double = |x: u32| x * 2;
 /// // 1. Record what the check asks (the reference answers meanwhile).
 /// let tape = Tape::recording();
@@ -92,10 +94,11 @@ enum Mode {
 /// // 2. The participant's program answers them (here: a wrong solution).
 /// let answered: Vec<Answered> = calls
 ///     .iter()
-///     .map(|c| serve(c, |(x,): (u32,)| x + 2))
+///     .enumerate()
+///     .map(|(index, c)| Answered { index, answer: serve(c, |(x,): (u32,)| x + 2) })
 ///     .collect();
 /// // 3. The check plays the answers: it sees the participant's 23.
-/// let tape = Tape::playing(answered, "the program stopped");
+/// let tape = Tape::playing(&calls, answered, "the program stopped");
 /// assert_eq!(tape.call("double", (21u32,), || double(21)), 23);
 /// ```
 pub struct Tape {
@@ -110,13 +113,20 @@ impl Tape {
         }
     }
 
-    /// A tape that answers calls from `answered`; a call not among them panics with
-    /// `missing` (why the program stopped), costing the rows that needed it.
-    pub fn playing(answered: impl IntoIterator<Item = Answered>, missing: &str) -> Self {
-        let answers = answered
-            .into_iter()
-            .map(|a| (a.call.key(), a.answer))
-            .collect();
+    /// A tape that answers `calls` from `answered` (answers to calls by their index; the
+    /// first answer to an index counts, indices out of range are ignored); a call without an
+    /// answer panics with `missing` (why the program stopped), costing the rows that needed it.
+    pub fn playing(
+        calls: &[Call],
+        answered: impl IntoIterator<Item = Answered>,
+        missing: &str,
+    ) -> Self {
+        let mut answers = HashMap::new();
+        for a in answered {
+            if let Some(call) = calls.get(a.index) {
+                answers.entry(call.key()).or_insert(a.answer);
+            }
+        }
         Tape {
             mode: Mode::Playing {
                 answers,
@@ -129,7 +139,30 @@ impl Tape {
     /// The calls recorded so far, in the order made.
     pub fn calls(&self) -> Vec<Call> {
         match &self.mode {
-            Mode::Recording(calls) => calls.lock().map(|c| c.clone()).unwrap_or_default(),
+            Mode::Recording(calls) => calls
+                .lock()
+                .map(|c| c.iter().map(|(call, _)| call.clone()).collect())
+                .unwrap_or_default(),
+            Mode::Playing { .. } => Vec::new(),
+        }
+    }
+
+    /// The reference's answers to the calls recorded so far (to play them back, as a check
+    /// that the exercise is replayable at all).
+    pub fn answered(&self) -> Vec<Answered> {
+        match &self.mode {
+            Mode::Recording(calls) => calls
+                .lock()
+                .map(|c| {
+                    c.iter()
+                        .enumerate()
+                        .map(|(index, (_, answer))| Answered {
+                            index,
+                            answer: answer.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             Mode::Playing { .. } => Vec::new(),
         }
     }
@@ -151,14 +184,20 @@ impl Tape {
         match &self.mode {
             Mode::Recording(calls) => {
                 // A poisoned lock means a reference panicked mid-record: keep recording.
-                let mut calls = calls.lock().unwrap_or_else(|p| p.into_inner());
-                call.nth = calls
+                let nth = calls
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
                     .iter()
-                    .filter(|c| c.function == call.function && c.args == call.args)
+                    .filter(|(c, _)| c.function == call.function && c.args == call.args)
                     .count();
-                calls.push(call);
-                drop(calls);
-                reference()
+                call.nth = nth;
+                let value = reference();
+                let answer = Answer::Returned(value.to_wire());
+                calls
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((call, answer));
+                value
             }
             Mode::Playing {
                 answers,
@@ -189,8 +228,8 @@ impl Tape {
 /// Answers `call` with `f` (the participant's function, taking its arguments as owned values):
 /// its value, its error or its panic's message, never a panic of its own. Arguments that do
 /// not decode (a call meant for another signature) are answered as a panic saying so.
-pub fn serve<A: FromWire, R: ToWire>(call: &Call, f: impl FnOnce(A) -> R) -> Answered {
-    let answer = match A::from_wire(&call.args) {
+pub fn serve<A: FromWire, R: ToWire>(call: &Call, f: impl FnOnce(A) -> R) -> Answer {
+    match A::from_wire(&call.args) {
         Err(e) => Answer::Panicked(format!(
             "the grader's call of `{}` does not fit: {e}",
             call.function
@@ -199,10 +238,6 @@ pub fn serve<A: FromWire, R: ToWire>(call: &Call, f: impl FnOnce(A) -> R) -> Ans
             Ok(v) => Answer::Returned(v),
             Err(message) => Answer::Panicked(message),
         },
-    };
-    Answered {
-        call: call.clone(),
-        answer,
     }
 }
 
@@ -212,15 +247,19 @@ pub fn serve<A: FromWire, R: ToWire>(call: &Call, f: impl FnOnce(A) -> R) -> Ans
 pub fn answer_all(
     calls: &std::path::Path,
     answers: &std::path::Path,
-    answer: impl Fn(&Call) -> Answered,
+    answer: impl Fn(&Call) -> Answer,
 ) -> Result<()> {
     use std::io::Write;
     let text = std::fs::read_to_string(calls).map_err(|e| Error::io(calls, e))?;
     let calls: Vec<Call> = serde_json::from_str(&text)
         .map_err(|e| Error::Answer(format!("{}: not a list of calls: {e}", calls.display())))?;
     let mut out = std::fs::File::create(answers).map_err(|e| Error::io(answers, e))?;
-    for call in &calls {
-        let line = serde_json::to_string(&answer(call))
+    for (index, call) in calls.iter().enumerate() {
+        let answered = Answered {
+            index,
+            answer: answer(call),
+        };
+        let line = serde_json::to_string(&answered)
             .map_err(|e| Error::Answer(format!("an answer that does not serialize: {e}")))?;
         writeln!(out, "{line}")
             .and_then(|()| out.flush())

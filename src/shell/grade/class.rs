@@ -1,0 +1,844 @@
+//! Grading a class: a folder of submissions in, `grades.csv` and feedback out.
+//!
+//! One folder per participant, holding their notebooks and/or `exercises/src/<id>.rs` files.
+//! For each exercise the file counts when it differs from the release stub, otherwise the
+//! notebook cell with its `grade_id`; the feedback says which. Each participant's folder is
+//! copied by [`copy_submission`] (no links, no special files, bounded sizes), their code built
+//! into one program in the sandbox (one exercise at a time where that fails), and run there on
+//! the calls the scorer recorded; the scorer plays the answers outside ([`super::Tape`]).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::error::{Error, Result};
+use crate::exercise::{Checklist, Outcome as RowOutcome};
+use crate::shell::course::{Catalog, ExerciseInfo, Grading, Notebook, forbidden_row};
+use crate::shell::grade::{
+    CopyLimits, Deps, GradedFn, Job, Limits, Play, Sandbox, ScoredExercise, build_program,
+    copy_submission, participant_main, scorer_main,
+};
+
+/// What `mmsearch grade` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ClassOptions {
+    /// One folder per participant.
+    pub submissions: PathBuf,
+    /// Where `grades.csv` and `feedback/` go (created).
+    pub out: PathBuf,
+    /// The course repository: `course/`, `exercises/`, `notebooks/` and this crate's source.
+    pub repo: PathBuf,
+    /// How participants' code is isolated.
+    pub sandbox: Sandbox,
+    /// Participants graded at once.
+    pub jobs: usize,
+    /// Only the exercises of notebooks whose name starts with this (`02`).
+    pub notebook: Option<String>,
+}
+
+/// Where a participant's code for one exercise came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `exercises/src/<id>.rs`, changed from the stub.
+    File(PathBuf),
+    /// The notebook cell with the exercise's `grade_id`, changed from the release.
+    Cell(PathBuf),
+    /// Neither was changed: the release stub is graded.
+    Unchanged,
+    /// It could not be taken (several cells with the `grade_id`, an unreadable notebook).
+    Refused(String),
+}
+
+impl Source {
+    fn describe(&self) -> String {
+        match self {
+            Source::File(p) => format!("the file `{}`", p.display()),
+            Source::Cell(p) => format!("its cell in `{}`", p.display()),
+            Source::Unchanged => "nothing changed from the release (the stub is graded)".into(),
+            Source::Refused(why) => format!("refused: {why}"),
+        }
+    }
+}
+
+/// One participant's grade for one exercise.
+#[derive(Debug, Clone)]
+pub struct ExerciseGrade {
+    /// The exercise id.
+    pub id: String,
+    /// Where the code came from.
+    pub source: Source,
+    /// The visible checks (with the forbidden-call scan as their last row), when it ran.
+    pub visible: Option<Checklist>,
+    /// The hidden checks, when it ran.
+    pub hidden: Option<Checklist>,
+    /// The compiler's errors in the participant's code, in full.
+    pub compile_errors: Vec<String>,
+    /// Points earned (0 when the scan found a forbidden call).
+    pub score: f64,
+    /// Points possible.
+    pub max_score: f64,
+}
+
+/// One participant's grades.
+#[derive(Debug, Clone)]
+pub struct ParticipantGrade {
+    /// Their folder's name.
+    pub student_id: String,
+    /// One per graded exercise, in course order.
+    pub exercises: Vec<ExerciseGrade>,
+    /// What the copier refused, and other notes for their feedback.
+    pub notes: Vec<String>,
+    /// Seconds spent building their program(s), and running them.
+    pub seconds: (f64, f64),
+}
+
+impl ParticipantGrade {
+    /// Points earned in all.
+    pub fn score(&self) -> f64 {
+        self.exercises.iter().map(|e| e.score).sum()
+    }
+
+    /// Points possible in all.
+    pub fn max_score(&self) -> f64 {
+        self.exercises.iter().map(|e| e.max_score).sum()
+    }
+}
+
+/// What grading a class gave.
+#[derive(Debug, Clone)]
+pub struct ClassReport {
+    /// Every participant graded, by `student_id`.
+    pub participants: Vec<ParticipantGrade>,
+    /// The exercises graded, in course order.
+    pub exercises: Vec<String>,
+    /// Auto-graded exercises this grader cannot grade yet, and why.
+    pub not_graded: Vec<(String, String)>,
+    /// Folders that were not graded, and why (a name that is not a plain identifier).
+    pub refused: Vec<(String, String)>,
+    /// Seconds it took.
+    pub seconds: f64,
+    /// Of which: building the dependencies and the scorer and recording the calls; scoring.
+    pub setup_seconds: f64,
+    /// Playing every participant's answers (the scorer, outside the sandbox).
+    pub scoring_seconds: f64,
+}
+
+/// A participant whose code has run: what grading them still needs.
+struct Pending {
+    name: String,
+    /// Per exercise: where the code came from, and the code.
+    code: Vec<(Source, String)>,
+    /// Per exercise index: compile errors.
+    errors: BTreeMap<usize, Vec<String>>,
+    notes: Vec<String>,
+    plays: Vec<Play>,
+    seconds: (f64, f64),
+}
+
+/// The batch's shared parts: dependencies, scorer, recorded calls.
+struct Batch<'a> {
+    options: &'a ClassOptions,
+    deps: Deps,
+    scorer: PathBuf,
+    work: PathBuf,
+    exercises: Vec<(&'a ExerciseInfo, Vec<GradedFn>)>,
+}
+
+/// Grades every participant folder in `options.submissions`, writes `grades.csv` and
+/// `feedback/<student_id>.md` into `options.out` (each written whole, then renamed into
+/// place), and returns the report.
+pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
+    let t0 = Instant::now();
+    let catalog = Catalog::load(&options.repo.join("exercises/info.toml"))?;
+    let course = options.repo.join("course");
+    let mut scored = Vec::new();
+    let mut not_graded = Vec::new();
+    for info in &catalog.exercises {
+        if info.grading != Grading::Auto {
+            continue;
+        }
+        if let Some(nb) = &options.notebook
+            && !info.notebook.starts_with(nb.as_str())
+        {
+            continue;
+        }
+        match ScoredExercise::load(&course, info) {
+            Ok(s) => scored.push(s),
+            Err(e) => not_graded.push((info.id.clone(), e.to_string())),
+        }
+    }
+    if scored.is_empty() {
+        return Err(Error::Grade(format!(
+            "no exercise to grade (notebook filter {:?})",
+            options.notebook
+        )));
+    }
+    std::fs::create_dir_all(&options.out).map_err(|e| Error::io(&options.out, e))?;
+    let work = options.out.join(".grading");
+    if work.exists() {
+        std::fs::remove_dir_all(&work).map_err(|e| Error::io(&work, e))?;
+    }
+    let deps = Deps::build(&options.repo)?;
+    let scorer_dir = work.join("scorer");
+    std::fs::create_dir_all(scorer_dir.join("src")).map_err(|e| Error::io(&scorer_dir, e))?;
+    write(
+        &scorer_dir.join("src/main.rs"),
+        &scorer_main(&course, &scored),
+    )?;
+    // The scorer is the instructor's code: built and run outside the sandbox.
+    let built = build_program(
+        &Sandbox::unsandboxed(),
+        &deps,
+        &scorer_dir,
+        "scorer",
+        &[(
+            "CARGO_MANIFEST_DIR".into(),
+            options.repo.display().to_string(),
+        )],
+        build_limits(),
+    )?;
+    let scorer = built.program.ok_or_else(|| {
+        let errors: Vec<_> = built.errors.iter().map(|d| d.rendered.as_str()).collect();
+        Error::Grade(format!(
+            "the scorer (course/) does not build:\n{}",
+            errors.join("\n")
+        ))
+    })?;
+    let mut replayable = Vec::new();
+    for s in &scored {
+        let calls = work.join(format!("calls/{}.json", s.info.id));
+        std::fs::create_dir_all(work.join("calls")).map_err(|e| Error::io(&work, e))?;
+        let out = Command::new(&scorer)
+            .args(["record", &s.info.id])
+            .arg(&calls)
+            .output()
+            .map_err(|e| Error::io(&scorer, e))?;
+        if out.status.success() {
+            replayable.push(s);
+        } else {
+            let why = String::from_utf8_lossy(&out.stderr);
+            not_graded.push((s.info.id.clone(), first_line(&why).to_string()));
+        }
+    }
+    let setup_seconds = t0.elapsed().as_secs_f64();
+    let batch = Batch {
+        options,
+        deps,
+        scorer,
+        work: work.clone(),
+        exercises: replayable
+            .iter()
+            .map(|s| (s.info, s.functions.clone()))
+            .collect(),
+    };
+
+    let mut folders = Vec::new();
+    let mut refused = Vec::new();
+    let entries =
+        std::fs::read_dir(&options.submissions).map_err(|e| Error::io(&options.submissions, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(&options.submissions, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+        if !kind.is_dir() {
+            if !name.starts_with('.') {
+                refused.push((name, "not a folder".into()));
+            }
+            continue;
+        }
+        if plain_id(&name) {
+            folders.push(name);
+        } else {
+            refused.push((
+                name,
+                "a folder name that is not letters, digits, '.', '_' or '-'".into(),
+            ));
+        }
+    }
+    folders.sort();
+    refused.sort();
+
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(name) = folders.get(i) else { break };
+                    let graded = batch.participant(name);
+                    if let Ok(mut r) = results.lock() {
+                        r.push((name.clone(), graded));
+                    }
+                }
+            });
+        }
+    });
+    let mut pending = Vec::new();
+    not_graded.sort_by_key(|(id, _)| catalog.exercises.iter().position(|e| &e.id == id));
+    for (name, graded) in results.into_inner().unwrap_or_default() {
+        match graded {
+            Ok(p) => pending.push(p),
+            Err(e) => refused.push((name, format!("could not be graded: {e}"))),
+        }
+    }
+    pending.sort_by(|a, b| a.name.cmp(&b.name));
+    let plays: Vec<Play> = pending.iter().flat_map(|p| p.plays.clone()).collect();
+    let t_play = Instant::now();
+    let mut scored = batch.play(&plays)?;
+    let scoring_seconds = t_play.elapsed().as_secs_f64();
+    let participants: Vec<ParticipantGrade> = pending
+        .into_iter()
+        .map(|p| batch.finish(p, &mut scored))
+        .collect();
+    refused.sort();
+
+    let report = ClassReport {
+        participants,
+        exercises: batch.exercises.iter().map(|(i, _)| i.id.clone()).collect(),
+        not_graded,
+        refused,
+        seconds: t0.elapsed().as_secs_f64(),
+        setup_seconds,
+        scoring_seconds,
+    };
+    write(&options.out.join("grades.csv"), &grades_csv(&report))?;
+    let feedback = options.out.join("feedback");
+    std::fs::create_dir_all(&feedback).map_err(|e| Error::io(&feedback, e))?;
+    for p in &report.participants {
+        write(
+            &feedback.join(format!("{}.md", p.student_id)),
+            &feedback_md(p),
+        )?;
+    }
+    if std::env::var_os("KEEPW").is_none() {
+        std::fs::remove_dir_all(&work).map_err(|e| Error::io(&work, e))?;
+    }
+    Ok(report)
+}
+
+impl ClassReport {
+    /// Where the time went: the shared setup, each participant's build and runs (mean and
+    /// largest), and scoring.
+    pub fn timings(&self) -> String {
+        let n = self.participants.len().max(1) as f64;
+        let mean =
+            |f: fn(&ParticipantGrade) -> f64| self.participants.iter().map(f).sum::<f64>() / n;
+        let most =
+            |f: fn(&ParticipantGrade) -> f64| self.participants.iter().map(f).fold(0.0, f64::max);
+        format!(
+            "setup (dependencies, scorer, recording the calls) {:.1} s; per participant: build \
+             {:.1} s (at most {:.1}), runs {:.1} s (at most {:.1}); scoring all {:.1} s",
+            self.setup_seconds,
+            mean(|p| p.seconds.0),
+            most(|p| p.seconds.0),
+            mean(|p| p.seconds.1),
+            most(|p| p.seconds.1),
+            self.scoring_seconds
+        )
+    }
+
+    /// The line the grader ends with: `graded N participants, M exercises, in T s`.
+    pub fn summary(&self) -> String {
+        format!(
+            "graded {} participants, {} exercises, in {:.0} s",
+            self.participants.len(),
+            self.exercises.len(),
+            self.seconds
+        )
+    }
+}
+
+fn build_limits() -> Limits {
+    Limits {
+        cpu_seconds: 300,
+        wall_seconds: 900,
+        ..Limits::default()
+    }
+}
+
+/// Letters, digits, `.`, `_`, `-`, not starting with `.`: safe as a file name and a CSV cell.
+fn plain_id(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// Writes `text` to `path` whole: into a temporary file beside it, then renamed.
+fn write(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+impl Batch<'_> {
+    /// Copies, builds and runs one participant's code in the sandbox: what the scorer then plays.
+    fn participant(&self, name: &str) -> Result<Pending> {
+        let root = self.work.join("participants").join(name);
+        let copy = root.join("submission");
+        std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+        let report = copy_submission(
+            &self.options.submissions.join(name),
+            &copy,
+            &CopyLimits::default(),
+        )?;
+        let mut notes: Vec<String> = report
+            .refused
+            .iter()
+            .map(|(p, why)| format!("not copied: `{}` ({why:?})", p.display()))
+            .collect();
+        for p in &report.copied {
+            if p.starts_with("exercises/tests") || p.file_name().is_some_and(|n| n == "build.rs") {
+                notes.push(format!(
+                    "ignored: `{}` (the instructor's tests are used, and no build script runs)",
+                    p.display()
+                ));
+            }
+        }
+        let notebooks: Vec<PathBuf> = report
+            .copied
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "ipynb"))
+            .cloned()
+            .collect();
+        let mut loaded = BTreeMap::new();
+        for p in &notebooks {
+            match Notebook::load(&copy.join(p)) {
+                Ok(nb) => {
+                    loaded.insert(p.clone(), nb);
+                }
+                Err(e) => notes.push(format!("notebook `{}` not read: {e}", p.display())),
+            }
+        }
+        // Each exercise's code, and where it came from.
+        let mut code = Vec::new();
+        for (info, _) in &self.exercises {
+            code.push(self.lift(info, &copy, &report.copied, &loaded)?);
+        }
+        let src = root.join("build/src");
+        std::fs::create_dir_all(&src).map_err(|e| Error::io(&src, e))?;
+        for ((info, _), (_, text)) in self.exercises.iter().zip(&code) {
+            write(&src.join(format!("{}.rs", info.id)), text)?;
+        }
+        // Build all together; where that fails, again without the exercises the errors point
+        // at (their files, or their calls in main.rs), and one at a time if that cannot tell.
+        let t_build = Instant::now();
+        let mut todo: Vec<usize> = (0..self.exercises.len()).collect();
+        let mut program = BTreeMap::new();
+        let mut errors: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        let mut round = 0;
+        while !todo.is_empty() {
+            round += 1;
+            match self.build(&root, &todo, &format!("round{round}"))? {
+                Ok(p) => {
+                    for &i in &todo {
+                        program.insert(i, p.clone());
+                    }
+                    break;
+                }
+                Err(found) => {
+                    let blamed: Vec<usize> = todo
+                        .iter()
+                        .copied()
+                        .filter(|i| found.iter().any(|(b, _)| *b == Some(*i)))
+                        .collect();
+                    if blamed.is_empty() {
+                        for &i in &todo {
+                            match self.build(&root, &[i], &self.exercises[i].0.id)? {
+                                Ok(p) => {
+                                    program.insert(i, p);
+                                }
+                                Err(e) => {
+                                    errors.insert(i, e.into_iter().map(|(_, m)| m).collect());
+                                }
+                            }
+                        }
+                        break;
+                    }
+                    for (b, message) in found {
+                        if let Some(i) = b {
+                            errors.entry(i).or_default().push(message);
+                        }
+                    }
+                    todo.retain(|i| !blamed.contains(i));
+                }
+            }
+        }
+        let build_seconds = t_build.elapsed().as_secs_f64();
+        let t_run = Instant::now();
+        // Run each exercise's calls in the sandbox; the scorer plays them once all have run.
+        let mut plays = Vec::new();
+        for (i, (info, _)) in self.exercises.iter().enumerate() {
+            let Some(prog) = program.get(&i) else {
+                continue;
+            };
+            let run = root.join(format!("run-{}", info.id));
+            std::fs::create_dir_all(&run).map_err(|e| Error::io(&run, e))?;
+            let calls = run.join("calls.json");
+            std::fs::copy(self.work.join(format!("calls/{}.json", info.id)), &calls)
+                .map_err(|e| Error::io(&calls, e))?;
+            let seconds = info.time_limit_s.ceil().max(1.0) as u64;
+            let job = Job {
+                program: prog.clone(),
+                args: vec![
+                    info.id.clone().into(),
+                    calls.into(),
+                    run.join("answers.jsonl").into(),
+                ],
+                work: run.clone(),
+                read_only: vec![prog.parent().unwrap_or(&root).to_path_buf()],
+                env: vec![("RAYON_NUM_THREADS".into(), "1".into())],
+                limits: Limits {
+                    cpu_seconds: seconds,
+                    wall_seconds: 3 * seconds,
+                    ..Limits::default()
+                },
+            };
+            let ran = self.options.sandbox.run(&job)?;
+            plays.push(Play {
+                key: format!("{name}/{}", info.id),
+                exercise: info.id.clone(),
+                calls: self.work.join(format!("calls/{}.json", info.id)),
+                answers: run.join("answers.jsonl"),
+                missing: format!("the program {} before answering", ran.ending(&job.limits)),
+            });
+        }
+        Ok(Pending {
+            name: name.to_string(),
+            code,
+            errors,
+            notes,
+            plays,
+            seconds: (build_seconds, t_run.elapsed().as_secs_f64()),
+        })
+    }
+
+    /// A participant's grades, from what the scorer made of their answers.
+    fn finish(
+        &self,
+        pending: Pending,
+        scored: &mut BTreeMap<String, (Checklist, Checklist)>,
+    ) -> ParticipantGrade {
+        let Pending {
+            name,
+            code,
+            mut errors,
+            notes,
+            seconds,
+            ..
+        } = pending;
+        let mut exercises = Vec::new();
+        for (i, ((info, _), (source, text))) in self.exercises.iter().zip(code).enumerate() {
+            let max_score = info.visible_points() + info.hidden_points;
+            let mut grade = ExerciseGrade {
+                id: info.id.clone(),
+                source,
+                visible: None,
+                hidden: None,
+                compile_errors: errors.remove(&i).unwrap_or_default(),
+                score: 0.0,
+                max_score,
+            };
+            if let Some((mut visible, hidden)) = scored.remove(&format!("{name}/{}", info.id)) {
+                let scan = forbidden_row(&text, &info.forbidden);
+                let clean = scan.outcome.passed();
+                visible.push(scan);
+                grade.score = if clean {
+                    visible.score() + hidden.score()
+                } else {
+                    0.0
+                };
+                grade.visible = Some(visible);
+                grade.hidden = Some(hidden);
+            }
+            exercises.push(grade);
+        }
+        ParticipantGrade {
+            student_id: name,
+            exercises,
+            notes,
+            seconds,
+        }
+    }
+
+    /// Plays every participant's answers in one scorer run.
+    fn play(&self, plays: &[Play]) -> Result<BTreeMap<String, (Checklist, Checklist)>> {
+        if plays.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let list = self.work.join("plays.json");
+        let out = self.work.join("scored.json");
+        let json = serde_json::to_string(plays)
+            .map_err(|e| Error::Grade(format!("cannot write the plays: {e}")))?;
+        write(&list, &json)?;
+        let ran = Command::new(&self.scorer)
+            .arg("play")
+            .arg(&list)
+            .arg(&out)
+            .output()
+            .map_err(|e| Error::io(&self.scorer, e))?;
+        if !ran.status.success() {
+            return Err(Error::Grade(format!(
+                "the scorer failed: {}",
+                String::from_utf8_lossy(&ran.stderr)
+            )));
+        }
+        let text = std::fs::read_to_string(&out).map_err(|e| Error::io(&out, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::Grade(format!("the scorer's output: {e}")))
+    }
+
+    /// One exercise's code for a participant: their file if it differs from the release stub,
+    /// else their notebook cell if it differs from the release's, else the stub.
+    fn lift(
+        &self,
+        info: &ExerciseInfo,
+        copy: &Path,
+        copied: &[PathBuf],
+        notebooks: &BTreeMap<PathBuf, Notebook>,
+    ) -> Result<(Source, String)> {
+        let file = Path::new("exercises").join(info.file());
+        let stub_path = self.options.repo.join(&file);
+        let stub = std::fs::read_to_string(&stub_path).map_err(|e| Error::io(&stub_path, e))?;
+        if copied.contains(&file) {
+            let text = std::fs::read_to_string(copy.join(&file)).unwrap_or_else(|_| String::new());
+            if squash(&text) != squash(&stub) {
+                return Ok((Source::File(file), text));
+            }
+        }
+        let release = self
+            .options
+            .repo
+            .join("notebooks")
+            .join(format!("{}.ipynb", info.notebook));
+        let release_cell = Notebook::load(&release)
+            .ok()
+            .and_then(|nb| {
+                nb.cell_by_grade_id(&info.grade_id)
+                    .map(|(i, _)| nb.source(i))
+            })
+            .unwrap_or_default();
+        let mut cells = Vec::new();
+        for (path, nb) in notebooks {
+            for (i, c) in nb.cells().iter().enumerate() {
+                if c["metadata"]["nbgrader"]["grade_id"] == info.grade_id.as_str() {
+                    cells.push((path.clone(), nb.source(i)));
+                }
+            }
+        }
+        let header = "#[allow(unused_imports)]\nuse multimodal_search::prelude::*;\n\n";
+        match cells.len() {
+            0 => Ok((Source::Unchanged, stub)),
+            1 => {
+                let (path, cell) = cells.remove(0);
+                if squash(&cell) == squash(&release_cell) {
+                    Ok((Source::Unchanged, stub))
+                } else {
+                    Ok((Source::Cell(path), format!("{header}{cell}")))
+                }
+            }
+            n => Ok((
+                Source::Refused(format!(
+                    "{n} notebook cells have the grade_id `{}`",
+                    info.grade_id
+                )),
+                stub,
+            )),
+        }
+    }
+
+    /// Builds the program of exercises `which` in `root/build-<tag>`; its path, or the errors,
+    /// each with the exercise it points at (the participant's in full; an error in the
+    /// generated call of a function means its signature differs from the stub's).
+    #[allow(clippy::type_complexity)]
+    fn build(
+        &self,
+        root: &Path,
+        which: &[usize],
+        tag: &str,
+    ) -> Result<std::result::Result<PathBuf, Vec<(Option<usize>, String)>>> {
+        let dir = root.join(format!("build-{tag}"));
+        let src = dir.join("src");
+        std::fs::create_dir_all(&src).map_err(|e| Error::io(&src, e))?;
+        let mut fns = Vec::new();
+        for &i in which {
+            let (info, f) = &self.exercises[i];
+            let from = root.join(format!("build/src/{}.rs", info.id));
+            std::fs::copy(&from, src.join(format!("{}.rs", info.id)))
+                .map_err(|e| Error::io(&from, e))?;
+            fns.push((info.id.clone(), f.clone()));
+        }
+        let main = participant_main(&fns);
+        write(&src.join("main.rs"), &main)?;
+        // The exercise whose call is on each line of main.rs.
+        let arm_of = |line: usize| -> Option<usize> {
+            let text = main.lines().nth(line.checked_sub(1)?)?.trim_start();
+            which
+                .iter()
+                .copied()
+                .find(|&i| text.starts_with(&format!("({:?}, ", self.exercises[i].0.id)))
+        };
+        let file_of = |file: &str| -> Option<usize> {
+            which
+                .iter()
+                .copied()
+                .find(|&i| file == format!("{}.rs", self.exercises[i].0.id))
+        };
+        let built = build_program(
+            &self.options.sandbox,
+            &self.deps,
+            &dir,
+            "participant",
+            &[],
+            build_limits(),
+        )?;
+        if let Some(p) = built.program {
+            return Ok(Ok(p));
+        }
+        let mut errors: Vec<(Option<usize>, String)> = built
+            .errors
+            .iter()
+            .map(|d| match d.file.as_deref() {
+                Some("main.rs") => (
+                    d.line.and_then(arm_of),
+                    format!(
+                        "a function's signature differs from the stub's (the grader's call \
+                         does not compile):\n{}",
+                        first_line(&d.rendered)
+                    ),
+                ),
+                Some(f) => (file_of(f), d.rendered.clone()),
+                None => (None, d.rendered.clone()),
+            })
+            .collect();
+        if errors.is_empty() {
+            errors.push((
+                None,
+                format!(
+                    "the build {}:\n{}",
+                    built.outcome.ending(&build_limits()),
+                    String::from_utf8_lossy(&built.outcome.stderr)
+                        .chars()
+                        .take(2000)
+                        .collect::<String>()
+                ),
+            ));
+        }
+        Ok(Err(errors))
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+fn points(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `grades.csv`: one row per participant, one column per exercise, then nbgrader's export
+/// columns `raw_score`, `score`, `max_score`.
+pub fn grades_csv(report: &ClassReport) -> String {
+    let mut s = String::from("student_id");
+    for e in &report.exercises {
+        let _ = write!(s, ",{e}");
+    }
+    s.push_str(",raw_score,score,max_score\n");
+    for p in &report.participants {
+        s.push_str(&p.student_id);
+        for e in &p.exercises {
+            let _ = write!(s, ",{}", points(e.score));
+        }
+        let total = points(p.score());
+        let _ = writeln!(s, ",{total},{total},{}", points(p.max_score()));
+    }
+    s
+}
+
+/// A participant's feedback: per exercise, where the code came from, the points, each visible
+/// test with what it found and expected, each hidden test's name and points only, and compile
+/// errors in full.
+pub fn feedback_md(p: &ParticipantGrade) -> String {
+    let mut s = format!(
+        "# Feedback for {}\n\nTotal: {} of {} points.\n",
+        p.student_id,
+        points(p.score()),
+        points(p.max_score())
+    );
+    for n in &p.notes {
+        let _ = writeln!(s, "\n- {n}");
+    }
+    for e in &p.exercises {
+        let _ = write!(
+            s,
+            "\n## {}: {} of {} points\n\nGraded: {}.\n",
+            e.id,
+            points(e.score),
+            points(e.max_score),
+            e.source.describe()
+        );
+        if !e.compile_errors.is_empty() {
+            s.push_str("\nIt does not compile:\n\n```text\n");
+            for err in &e.compile_errors {
+                let _ = writeln!(s, "{}", err.trim_end());
+            }
+            s.push_str("```\n");
+        }
+        if let Some(v) = &e.visible {
+            s.push_str("\n| test | result | found | expected | points |\n|---|---|---|---|---|\n");
+            for r in v.rows() {
+                let earned = if r.outcome.passed() { r.points } else { 0.0 };
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} | {} / {} |",
+                    cell(&r.name),
+                    r.outcome.label(),
+                    cell(&r.outcome.found()),
+                    cell(&r.expected),
+                    points(earned),
+                    points(r.points)
+                );
+            }
+        }
+        if let Some(h) = &e.hidden {
+            s.push_str(
+                "\nHidden tests (their inputs and expected values stay with the instructor):\n\n",
+            );
+            for r in h.rows() {
+                let shown = match &r.outcome {
+                    RowOutcome::Pass => "pass",
+                    RowOutcome::NotSolved => "not solved yet",
+                    _ => "fail",
+                };
+                let earned = if r.outcome.passed() { r.points } else { 0.0 };
+                let _ = writeln!(
+                    s,
+                    "- {}: {shown}, {} / {}",
+                    r.name,
+                    points(earned),
+                    points(r.points)
+                );
+            }
+        }
+    }
+    s
+}
+
+/// Text safe inside a markdown table cell.
+fn cell(s: &str) -> String {
+    let one: String = s
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .take(300)
+        .collect();
+    one.replace('|', "\\|")
+}
