@@ -88,12 +88,7 @@ impl Deps {
             .output()
             .map_err(|e| Error::io(PathBuf::from(&rustc), e))?;
         let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
-        let linker = std::env::var_os("PATH")
-            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|dir| dir.join("cc"))
-            .find(|p| p.is_file())
+        let linker = super::sandbox::on_path("cc")
             .and_then(|p| p.canonicalize().ok())
             .ok_or_else(|| {
                 Error::Sandbox(

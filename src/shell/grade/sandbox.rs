@@ -131,13 +131,7 @@ impl Sandbox {
     /// Finds `bwrap` on `PATH` and checks that it can start a job with every namespace new;
     /// the error names what is missing and how to install it.
     pub fn detect() -> Result<Self> {
-        let found = std::env::var_os("PATH")
-            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|dir| dir.join("bwrap"))
-            .find(|p| p.is_file());
-        let Some(program) = found else {
+        let Some(program) = on_path("bwrap") else {
             return Err(Error::Sandbox(
                 "bubblewrap (`bwrap`) is not on PATH: install it (Debian and Ubuntu: `sudo apt \
                  install bubblewrap`; Fedora: `sudo dnf install bubblewrap`), or grade without a \
@@ -287,6 +281,16 @@ impl Sandbox {
             wall: started.elapsed(),
         })
     }
+}
+
+/// The first file `name` in the folders of `PATH`.
+pub(crate) fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
 }
 
 const ORDER: std::sync::atomic::Ordering = std::sync::atomic::Ordering::SeqCst;
