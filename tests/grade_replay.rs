@@ -43,7 +43,10 @@ fn repo() -> &'static Path {
 }
 
 fn build_limits() -> Limits {
+    // rustc reserves more address space than it uses: no RLIMIT_AS (its cgroup, where there is
+    // one, limits what it really uses).
     Limits {
+        cap_address_space: false,
         cpu_seconds: 300,
         wall_seconds: 600,
         ..Limits::default()

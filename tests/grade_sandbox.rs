@@ -33,6 +33,7 @@ fn quick() -> Limits {
         wall_seconds: 5,
         output_bytes: 4096,
         file_bytes: 1 << 20,
+        ..Limits::default()
     }
 }
 
@@ -138,6 +139,8 @@ fn sleeping_flooding_spinning_and_background_jobs_are_stopped() {
         String::from_utf8_lossy(&out.stdout).contains("started"),
         "{out:?}"
     );
+    assert!(out.left_running && !out.succeeded(), "{out:?}");
+    assert!(out.ending(&limits).contains("left a process running"));
     std::thread::sleep(Duration::from_millis(300));
     assert!(
         !process_named(&marker),
@@ -157,6 +160,55 @@ fn sleeping_flooding_spinning_and_background_jobs_are_stopped() {
         .unwrap()
         .len();
     assert!(len <= 1000, "wrote {len} bytes");
+}
+
+#[test]
+fn a_fork_bomb_and_a_memory_hog_are_stopped_without_starving_a_neighbour() {
+    let sb = sandbox();
+    println!("{}", sb.describe());
+    let bomb_dir = tempfile::tempdir().unwrap();
+    let hog_dir = tempfile::tempdir().unwrap();
+    let neighbour_dir = tempfile::tempdir().unwrap();
+    let limits = Limits {
+        wall_seconds: 4,
+        tasks: 64,
+        memory_bytes: 256 << 20,
+        ..quick()
+    };
+    let marker = format!("mms-bomb-{}", std::process::id());
+    // bash: a function that starts two copies of itself in the background, for ever.
+    let bomb = format!("b() {{ b | b & }}; b; exec -a {marker} sleep 100");
+    let (bomb, hog, neighbour) = std::thread::scope(|scope| {
+        let bomb = scope.spawn(|| {
+            let mut job = sh(bomb_dir.path(), &bomb, limits);
+            job.program = "/bin/bash".into();
+            sb.run(&job).unwrap()
+        });
+        // `tail` keeps every byte of a file without line ends.
+        let hog = scope.spawn(|| sb.run(&sh(hog_dir.path(), "tail /dev/zero", limits)).unwrap());
+        std::thread::sleep(Duration::from_millis(500));
+        // Meanwhile, a neighbour starts 40 processes one after another.
+        let neighbour = sb
+            .run(&sh(
+                neighbour_dir.path(),
+                "i=0; while [ $i -lt 40 ]; do /bin/true || exit 1; i=$((i+1)); done; echo done",
+                limits,
+            ))
+            .unwrap();
+        (bomb.join().unwrap(), hog.join().unwrap(), neighbour)
+    });
+    assert!(neighbour.succeeded(), "the neighbour was starved: {neighbour:?}");
+    assert_eq!(String::from_utf8_lossy(&neighbour.stdout), "done\n");
+    assert!(!bomb.succeeded(), "{bomb:?}");
+    assert!(!hog.succeeded(), "{hog:?}");
+    println!("fork bomb: {}; memory hog: {}", bomb.ending(&limits), hog.ending(&limits));
+    if sb.describe().contains("cgroups limit memory and tasks") {
+        assert!(bomb.task_limit_hit, "{bomb:?}");
+        assert!(hog.out_of_memory, "{hog:?}");
+        assert!(hog.ending(&limits).contains("256 MiB"), "{}", hog.ending(&limits));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!process_named(&marker), "the fork bomb outlived its job");
 }
 
 /// Whether any process on this machine has `name` in its command line.

@@ -69,8 +69,16 @@ pub struct ExerciseInfo {
     /// The reference figure the threshold comes from, and how it was measured.
     #[serde(default)]
     pub reference: Option<String>,
-    /// Seconds one check of this exercise may take.
+    /// Seconds one check of this exercise may take (the grader's CPU limit on a run of it).
     pub time_limit_s: f64,
+    /// CPU seconds the grader's build of this exercise may take (a build of several exercises
+    /// together may take their sum), separate from its run.
+    #[serde(default = "default_build_limit")]
+    pub build_limit_s: f64,
+}
+
+fn default_build_limit() -> f64 {
+    60.0
 }
 
 impl ExerciseInfo {

@@ -197,7 +197,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             "CARGO_MANIFEST_DIR".into(),
             options.repo.display().to_string(),
         )],
-        build_limits(),
+        build_limits_for(None),
     )?;
     let scorer = built.program.ok_or_else(|| {
         let errors: Vec<_> = built.errors.iter().map(|d| d.rendered.as_str()).collect();
@@ -351,8 +351,25 @@ impl ClassReport {
     }
 }
 
-fn build_limits() -> Limits {
+/// The limits of a build of `exercises` together: the sum of their `build_limit_s` in CPU
+/// seconds (the scorer's build, `None`, has 300), a wall clock three times that.
+fn build_limits_for(exercises: Option<&[&ExerciseInfo]>) -> Limits {
+    let cpu = match exercises {
+        Some(list) => list.iter().map(|e| e.build_limit_s).sum::<f64>().ceil().max(10.0) as u64,
+        None => 300,
+    };
     Limits {
+        cpu_seconds: cpu,
+        wall_seconds: 3 * cpu,
+        ..build_limits()
+    }
+}
+
+fn build_limits() -> Limits {
+    // rustc reserves more address space than it uses: no RLIMIT_AS (its cgroup, where there is
+    // one, limits what it really uses).
+    Limits {
+        cap_address_space: false,
         cpu_seconds: 300,
         wall_seconds: 900,
         ..Limits::default()
@@ -504,12 +521,25 @@ impl Batch<'_> {
                 },
             };
             let ran = self.options.sandbox.run(&job)?;
+            let answers = run.join("answers.jsonl");
+            let missing = if ran.stayed_within_limits() {
+                format!("the program {} before answering", ran.ending(&job.limits))
+            } else {
+                // A run stopped at a limit, or one that left a process behind, earns nothing,
+                // whatever it answered first (a program that answers, then sleeps for ever).
+                let _ = std::fs::remove_file(&answers);
+                format!(
+                    "the program {}; a run stopped at a limit, or one that leaves a process \
+                     running, earns nothing",
+                    ran.ending(&job.limits)
+                )
+            };
             plays.push(Play {
                 key: format!("{name}/{}", info.id),
                 exercise: info.id.clone(),
                 calls: self.work.join(format!("calls/{}.json", info.id)),
-                answers: run.join("answers.jsonl"),
-                missing: format!("the program {} before answering", ran.ending(&job.limits)),
+                answers,
+                missing,
             });
         }
         Ok(Pending {
@@ -692,13 +722,15 @@ impl Batch<'_> {
                 .copied()
                 .find(|&i| file == format!("{}.rs", self.exercises[i].0.id))
         };
+        let infos: Vec<&ExerciseInfo> = which.iter().map(|&i| self.exercises[i].0).collect();
+        let limits = build_limits_for(Some(&infos));
         let built = build_program(
             &self.options.sandbox,
             &self.deps,
             &dir,
             "participant",
             &[],
-            build_limits(),
+            limits,
         )?;
         if let Some(p) = built.program {
             return Ok(Ok(p));
@@ -724,7 +756,7 @@ impl Batch<'_> {
                 None,
                 format!(
                     "the build {}:\n{}",
-                    built.outcome.ending(&build_limits()),
+                    built.outcome.ending(&limits),
                     String::from_utf8_lossy(&built.outcome.stderr)
                         .chars()
                         .take(2000)

@@ -9,6 +9,8 @@
 #[cfg(target_os = "linux")]
 mod build;
 #[cfg(target_os = "linux")]
+mod cgroup;
+#[cfg(target_os = "linux")]
 mod class;
 mod copy;
 mod harness;
@@ -28,6 +30,8 @@ pub use harness::{
     GradedFn, Param, Play, ScoredExercise, graded_functions, participant_main, scorer_command,
     scorer_main,
 };
+#[cfg(target_os = "linux")]
+pub use cgroup::Cgroups;
 #[cfg(target_os = "linux")]
 pub use sandbox::{Job, Limits, Outcome, Sandbox};
 pub use tape::{Answer, Answered, Call, FromWire, Tape, ToWire, answer_all, read_answers, serve};

@@ -4,7 +4,11 @@
 //! system folders and the given folders read-only, one writable work folder, an empty
 //! environment but for what the job sets, and limits: CPU seconds (`RLIMIT_CPU`), a wall clock
 //! (the job is killed past it), the bytes of output kept, the size of any file written
-//! (`RLIMIT_FSIZE`), no core dumps.
+//! (`RLIMIT_FSIZE`), no core dumps, and memory and tasks (processes and threads) per job in its
+//! own cgroup ([`Cgroups`]) where this user may make one. Without cgroups, memory falls back to
+//! `RLIMIT_AS` for programs that allow it (not rustc) and tasks to `RLIMIT_NPROC` (per user, so
+//! shared by jobs running at once; root ignores it). A job that leaves a process running when
+//! its program ends is reported ([`Outcome::left_running`]) and the process killed.
 //!
 //! Linux only, as bubblewrap is. Where `bwrap` is missing or cannot start (no user namespaces),
 //! [`Sandbox::detect`] says so and what to install; grading without a sandbox is a separate,
@@ -17,6 +21,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
+use crate::shell::grade::cgroup::{Cgroups, GroupEvents};
 
 /// What one job may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,16 +34,27 @@ pub struct Limits {
     pub output_bytes: usize,
     /// Largest file the job may write, in bytes.
     pub file_bytes: u64,
+    /// Memory of the whole job, in bytes (its cgroup's limit).
+    pub memory_bytes: u64,
+    /// Tasks (processes and threads) the job may have at once.
+    pub tasks: u64,
+    /// Without a memory cgroup, cap each process's address space at `memory_bytes` instead
+    /// (right for a participant's program; wrong for rustc, whose reservations exceed it).
+    pub cap_address_space: bool,
 }
 
 impl Default for Limits {
-    /// 60 CPU seconds, a wall clock three times that, 1 MiB of each output, 256 MiB files.
+    /// 60 CPU seconds, a wall clock three times that, 1 MiB of each output, 256 MiB files,
+    /// 4 GiB of memory, 256 tasks, the address space capped where no cgroup limits memory.
     fn default() -> Self {
         Self {
             cpu_seconds: 60,
             wall_seconds: 180,
             output_bytes: 1 << 20,
             file_bytes: 256 << 20,
+            memory_bytes: 4 << 30,
+            tasks: 256,
+            cap_address_space: true,
         }
     }
 }
@@ -77,14 +93,30 @@ pub struct Outcome {
     pub output_cut: bool,
     /// It ran past the wall clock and was killed for it.
     pub timed_out: bool,
+    /// Its memory reached the limit and the kernel killed a process of it.
+    pub out_of_memory: bool,
+    /// It tried to have more tasks (processes and threads) than the limit.
+    pub task_limit_hit: bool,
+    /// A process it started was still running when its program ended (then killed).
+    pub left_running: bool,
     /// Wall-clock time it took.
     pub wall: Duration,
 }
 
 impl Outcome {
-    /// It exited with code 0, within its limits.
+    /// It exited with code 0, within its limits, leaving nothing running.
     pub fn succeeded(&self) -> bool {
-        self.code == Some(0) && !self.output_cut && !self.timed_out
+        self.code == Some(0) && self.stayed_within_limits()
+    }
+
+    /// It reached none of its limits and left nothing running (whatever its exit code).
+    pub fn stayed_within_limits(&self) -> bool {
+        !(self.output_cut
+            || self.timed_out
+            || self.out_of_memory
+            || self.task_limit_hit
+            || self.left_running
+            || self.signal.is_some())
     }
 
     /// Why the job ended, in words for feedback, given the `limits` it ran under: "ran past
@@ -93,6 +125,18 @@ impl Outcome {
     pub fn ending(&self, limits: &Limits) -> String {
         if self.timed_out {
             format!("ran past its {} s and was stopped", limits.wall_seconds)
+        } else if self.out_of_memory {
+            format!(
+                "used more than its {} MiB of memory and was stopped",
+                limits.memory_bytes >> 20
+            )
+        } else if self.task_limit_hit {
+            format!(
+                "tried to run more than {} processes and threads at once",
+                limits.tasks
+            )
+        } else if self.left_running {
+            "left a process running after it ended (it was killed)".into()
         } else if self.output_cut {
             format!(
                 "printed more than {} bytes and was stopped",
@@ -122,6 +166,8 @@ pub enum Sandbox {
         program: PathBuf,
         /// What `bwrap --version` said.
         version: String,
+        /// The cgroups that limit each job's memory and tasks, where this user may make them.
+        cgroups: Option<Cgroups>,
     },
     /// No isolation at all: only when the instructor asked for it.
     None,
@@ -158,7 +204,11 @@ impl Sandbox {
                 String::from_utf8_lossy(&probe.stderr).trim()
             )));
         }
-        Ok(Sandbox::Bubblewrap { program, version })
+        Ok(Sandbox::Bubblewrap {
+            program,
+            version,
+            cgroups: Cgroups::detect(),
+        })
     }
 
     /// No sandbox: the job runs as this user, with the limits but without isolation.
@@ -169,8 +219,21 @@ impl Sandbox {
     /// One line for the grader's log: which sandbox it uses.
     pub fn describe(&self) -> String {
         match self {
-            Sandbox::Bubblewrap { program, version } => {
-                format!("sandbox: {version} ({})", program.display())
+            Sandbox::Bubblewrap {
+                program,
+                version,
+                cgroups,
+            } => {
+                let limits = match cgroups {
+                    Some(c) => format!("per-job cgroups limit {}", c.describe()),
+                    None if is_root() => "no cgroups: memory capped per process by RLIMIT_AS, \
+                                          tasks not limited (root ignores RLIMIT_NPROC)"
+                        .into(),
+                    None => "no cgroups: memory capped per process by RLIMIT_AS, tasks by \
+                             RLIMIT_NPROC (shared by this user's jobs)"
+                        .into(),
+                };
+                format!("sandbox: {version} ({}); {limits}", program.display())
             }
             Sandbox::None => "sandbox: none (--no-sandbox): submissions run unisolated".into(),
         }
@@ -221,14 +284,41 @@ impl Sandbox {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let limits = job.limits;
+        let cgroups = match self {
+            Sandbox::Bubblewrap { cgroups, .. } => cgroups.as_ref(),
+            Sandbox::None => None,
+        };
+        let groups = match cgroups {
+            Some(c) => Some(
+                c.make(limits.memory_bytes, limits.tasks)
+                    .map_err(|e| Error::Sandbox(format!("cannot make the job's cgroup: {e}")))?,
+            ),
+            None => None,
+        };
+        let address_space = (limits.cap_address_space && !cgroups.is_some_and(|c| c.limits_memory()))
+            .then_some(limits.memory_bytes);
+        // RLIMIT_NPROC counts every task of the user: allow this job `tasks` more than now.
+        let nproc = (!cgroups.is_some_and(|c| c.limits_tasks()) && !is_root())
+            .then(|| user_tasks() + limits.tasks);
+        let join = groups.as_ref().map(|g| g.joiner());
         // SAFETY: the closure runs in the child between fork and exec and calls only
-        // async-signal-safe functions (setrlimit, setpgid) on values computed before the fork.
+        // async-signal-safe functions (open/write/close of paths made before the fork,
+        // setrlimit, setpgid) on values computed before the fork.
         unsafe {
             use std::os::unix::process::CommandExt;
             cmd.pre_exec(move || {
+                if let Some(g) = &join {
+                    g.join_from_child()?;
+                }
                 set_limit(libc::RLIMIT_CPU, limits.cpu_seconds)?;
                 set_limit(libc::RLIMIT_FSIZE, limits.file_bytes)?;
                 set_limit(libc::RLIMIT_CORE, 0)?;
+                if let Some(bytes) = address_space {
+                    set_limit(libc::RLIMIT_AS, bytes)?;
+                }
+                if let Some(n) = nproc {
+                    set_limit(libc::RLIMIT_NPROC, n)?;
+                }
                 // Its own process group, so a kill reaches everything it started.
                 if libc::setpgid(0, 0) != 0 {
                     return Err(std::io::Error::last_os_error());
@@ -237,7 +327,16 @@ impl Sandbox {
             });
         }
         let started = Instant::now();
-        let mut child = cmd.spawn().map_err(|e| Error::io(&job.program, e))?;
+        let spawned = cmd.spawn();
+        let mut child = match spawned {
+            Ok(c) => c,
+            Err(e) => {
+                if let Some(g) = groups {
+                    g.finish();
+                }
+                return Err(Error::io(&job.program, e));
+            }
+        };
         let pid = child.id() as libc::pid_t;
         let cap = limits.output_bytes;
         let out = child.stdout.take().map(|s| capped_reader(s, cap));
@@ -261,8 +360,10 @@ impl Sandbox {
             std::thread::sleep(Duration::from_millis(20));
         };
         // Whatever the job left in its group goes too (bubblewrap's PID namespace already
-        // ended with it; without a sandbox this is what stops background processes).
+        // ended with it; without a sandbox this is what stops background processes), and
+        // everything in its cgroups.
         kill_group(pid);
+        let events = groups.map(|g| g.finish()).unwrap_or_default();
         let (stdout, cut_out) = collect(out);
         let (stderr, cut_err) = collect(err);
         use std::os::unix::process::ExitStatusExt;
@@ -271,6 +372,11 @@ impl Sandbox {
         if let (Sandbox::Bubblewrap { .. }, Some(c @ 129..=192)) = (self, code) {
             (code, signal) = (None, Some(c - 128));
         }
+        let left_running = matches!(self, Sandbox::Bubblewrap { .. }) && code == Some(LEFT_RUNNING);
+        let GroupEvents {
+            out_of_memory,
+            task_limit_hit,
+        } = events;
         Ok(Outcome {
             code,
             signal,
@@ -278,9 +384,45 @@ impl Sandbox {
             stderr,
             output_cut: output_cut || cut_out || cut_err,
             timed_out,
+            out_of_memory,
+            task_limit_hit,
+            left_running,
             wall: started.elapsed(),
         })
     }
+}
+
+/// The exit code of the sandbox's shell when the program left processes running.
+const LEFT_RUNNING: i32 = 97;
+
+/// Runs the program, then counts the PID namespace's processes: bubblewrap's init and this shell
+/// are 2; more means the program left one running (the namespace's end then kills it).
+const WATCH: &str = "\"$0\" \"$@\"; s=$?; n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; \
+                     if [ \"$n\" -gt 2 ]; then exit 97; fi; exit $s";
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Tasks (processes and threads) of this user now, as RLIMIT_NPROC counts them.
+fn user_tasks() -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: getuid has no preconditions.
+    let uid = unsafe { libc::getuid() };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+        .filter(|e| e.metadata().is_ok_and(|m| m.uid() == uid))
+        .map(|e| {
+            std::fs::read_dir(e.path().join("task"))
+                .map(|t| t.count() as u64)
+                .unwrap_or(1)
+        })
+        .sum()
 }
 
 /// The first file `name` in the folders of `PATH`.
@@ -409,7 +551,13 @@ fn bwrap_args(job: &Job, env: &[(String, String)]) -> Vec<OsString> {
     for (k, v) in env {
         push(&["--setenv".as_ref(), k.as_ref(), v.as_ref()]);
     }
-    push(&["--".as_ref(), job.program.as_os_str()]);
+    push(&[
+        "--".as_ref(),
+        "/bin/sh".as_ref(),
+        "-c".as_ref(),
+        WATCH.as_ref(),
+        job.program.as_os_str(),
+    ]);
     a.extend(job.args.iter().cloned());
     a
 }
