@@ -1,7 +1,7 @@
 //! `mmsearch grade` on a synthetic class: every solution in files; the untouched release; every
 //! solution in notebooks only; a compile error, a panic and an infinite loop in one exercise
 //! each; an edited visible test. Each participant must get exactly the expected points per
-//! exercise, and grading at one and at two parallel jobs must give the same `grades.csv`.
+//! exercise.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -166,33 +166,10 @@ fn a_synthetic_class_gets_exactly_its_expected_scores() {
     )
     .unwrap();
 
+    // (Grading at one and at two jobs giving identical grades, and `--notebook`, are checked
+    // on the hostile class: tests/grade_hostile.rs.)
     let (one, said) = grade(&class, &tmp.path().join("out1"), 2, &[]);
     println!("{said}");
-    // Again at one job, notebook 01's exercises only (to keep CI short): the same points.
-    let (again, said) = grade(&class, &tmp.path().join("out2"), 1, &["--notebook", "01"]);
-    println!("{said}");
-    let column = |csv: &str, id: &str| -> Vec<String> {
-        let mut lines = csv.lines();
-        let head: Vec<&str> = lines.next().unwrap().split(',').collect();
-        let at = head.iter().position(|h| *h == id).unwrap();
-        lines
-            .map(|l| {
-                let cells: Vec<&str> = l.split(',').collect();
-                format!("{},{}", cells[0], cells[at])
-            })
-            .collect()
-    };
-    for id in ["draw_digit", "time_mask"] {
-        assert_eq!(
-            column(&one, id),
-            column(&again, id),
-            "two jobs and one job grade {id} differently"
-        );
-    }
-    assert!(
-        !again.contains("pca"),
-        "--notebook 01 graded more:\n{again}"
-    );
 
     // The expected points: every exercise's maximum where solved, 0 where broken or a stub.
     let mut lines = one.lines();

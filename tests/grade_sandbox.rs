@@ -185,7 +185,10 @@ fn a_fork_bomb_and_a_memory_hog_are_stopped_without_starving_a_neighbour() {
             sb.run(&job).unwrap()
         });
         // `tail` keeps every byte of a file without line ends.
-        let hog = scope.spawn(|| sb.run(&sh(hog_dir.path(), "tail /dev/zero", limits)).unwrap());
+        let hog = scope.spawn(|| {
+            sb.run(&sh(hog_dir.path(), "tail /dev/zero", limits))
+                .unwrap()
+        });
         std::thread::sleep(Duration::from_millis(500));
         // Meanwhile, a neighbour starts 40 processes one after another.
         let neighbour = sb
@@ -197,15 +200,26 @@ fn a_fork_bomb_and_a_memory_hog_are_stopped_without_starving_a_neighbour() {
             .unwrap();
         (bomb.join().unwrap(), hog.join().unwrap(), neighbour)
     });
-    assert!(neighbour.succeeded(), "the neighbour was starved: {neighbour:?}");
+    assert!(
+        neighbour.succeeded(),
+        "the neighbour was starved: {neighbour:?}"
+    );
     assert_eq!(String::from_utf8_lossy(&neighbour.stdout), "done\n");
     assert!(!bomb.succeeded(), "{bomb:?}");
     assert!(!hog.succeeded(), "{hog:?}");
-    println!("fork bomb: {}; memory hog: {}", bomb.ending(&limits), hog.ending(&limits));
+    println!(
+        "fork bomb: {}; memory hog: {}",
+        bomb.ending(&limits),
+        hog.ending(&limits)
+    );
     if sb.describe().contains("cgroups limit memory and tasks") {
         assert!(bomb.task_limit_hit, "{bomb:?}");
         assert!(hog.out_of_memory, "{hog:?}");
-        assert!(hog.ending(&limits).contains("256 MiB"), "{}", hog.ending(&limits));
+        assert!(
+            hog.ending(&limits).contains("256 MiB"),
+            "{}",
+            hog.ending(&limits)
+        );
     }
     std::thread::sleep(Duration::from_millis(300));
     assert!(!process_named(&marker), "the fork bomb outlived its job");

@@ -40,11 +40,20 @@ impl Deps {
         // changes, and with it this crate (55 s), so none of it reaches this build.
         for (key, _) in std::env::vars_os() {
             let k = key.to_string_lossy();
-            let set_by_cargo = ["CARGO_PKG_", "CARGO_BIN_", "CARGO_CRATE_", "CARGO_MANIFEST_"]
-                .iter()
-                .any(|p| k.starts_with(p))
-                || ["CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "CARGO_RUSTC_CURRENT_DIR"]
-                    .contains(&k.as_ref());
+            let set_by_cargo = [
+                "CARGO_PKG_",
+                "CARGO_BIN_",
+                "CARGO_CRATE_",
+                "CARGO_MANIFEST_",
+            ]
+            .iter()
+            .any(|p| k.starts_with(p))
+                || [
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_TARGET_TMPDIR",
+                    "CARGO_RUSTC_CURRENT_DIR",
+                ]
+                .contains(&k.as_ref());
             if set_by_cargo {
                 cmd.env_remove(&key);
             }

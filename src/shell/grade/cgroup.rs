@@ -259,7 +259,11 @@ fn usable(own: &str, mounts: &str, controller: &str, v1_file: &str) -> Option<(P
             return None;
         }
         // Allowed only where the group has no processes of its own (the root, a delegated one).
-        std::fs::write(base.join("cgroup.subtree_control"), format!("+{controller}")).ok()?;
+        std::fs::write(
+            base.join("cgroup.subtree_control"),
+            format!("+{controller}"),
+        )
+        .ok()?;
     }
     probe(base, true)
 }

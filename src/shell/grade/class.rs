@@ -355,7 +355,12 @@ impl ClassReport {
 /// seconds (the scorer's build, `None`, has 300), a wall clock three times that.
 fn build_limits_for(exercises: Option<&[&ExerciseInfo]>) -> Limits {
     let cpu = match exercises {
-        Some(list) => list.iter().map(|e| e.build_limit_s).sum::<f64>().ceil().max(10.0) as u64,
+        Some(list) => list
+            .iter()
+            .map(|e| e.build_limit_s)
+            .sum::<f64>()
+            .ceil()
+            .max(10.0) as u64,
         None => 300,
     };
     Limits {
@@ -364,6 +369,9 @@ fn build_limits_for(exercises: Option<&[&ExerciseInfo]>) -> Limits {
         ..build_limits()
     }
 }
+
+/// The largest answers file read back from a run.
+const ANSWERS_BYTES: u64 = 64 << 20;
 
 fn build_limits() -> Limits {
     // rustc reserves more address space than it uses: no RLIMIT_AS (its cgroup, where there is
@@ -522,7 +530,19 @@ impl Batch<'_> {
             };
             let ran = self.options.sandbox.run(&job)?;
             let answers = run.join("answers.jsonl");
-            let missing = if ran.stayed_within_limits() {
+            // The answers are read outside the sandbox: a plain file of bounded size only,
+            // never a link the program left in their place (nothing of the job runs now).
+            let plain = std::fs::symlink_metadata(&answers)
+                .map(|m| m.file_type().is_file() && m.len() <= ANSWERS_BYTES)
+                .unwrap_or(true);
+            let missing = if !plain {
+                let _ = std::fs::remove_file(&answers);
+                format!(
+                    "the program left its answers as something that is not a plain file of at \
+                     most {} MiB (a link?), so they were not read",
+                    ANSWERS_BYTES >> 20
+                )
+            } else if ran.stayed_within_limits() {
                 format!("the program {} before answering", ran.ending(&job.limits))
             } else {
                 // A run stopped at a limit, or one that left a process behind, earns nothing,

@@ -21,6 +21,8 @@ mod tape;
 #[cfg(target_os = "linux")]
 pub use build::{Built, Deps, Diagnostic, build_program};
 #[cfg(target_os = "linux")]
+pub use cgroup::Cgroups;
+#[cfg(target_os = "linux")]
 pub use class::{
     ClassOptions, ClassReport, ExerciseGrade, ParticipantGrade, Source, feedback_md, grade_class,
     grades_csv,
@@ -30,8 +32,6 @@ pub use harness::{
     GradedFn, Param, Play, ScoredExercise, graded_functions, participant_main, scorer_command,
     scorer_main,
 };
-#[cfg(target_os = "linux")]
-pub use cgroup::Cgroups;
 #[cfg(target_os = "linux")]
 pub use sandbox::{Job, Limits, Outcome, Sandbox};
 pub use tape::{Answer, Answered, Call, FromWire, Tape, ToWire, answer_all, read_answers, serve};

@@ -295,8 +295,9 @@ impl Sandbox {
             ),
             None => None,
         };
-        let address_space = (limits.cap_address_space && !cgroups.is_some_and(|c| c.limits_memory()))
-            .then_some(limits.memory_bytes);
+        let address_space = (limits.cap_address_space
+            && !cgroups.is_some_and(|c| c.limits_memory()))
+        .then_some(limits.memory_bytes);
         // RLIMIT_NPROC counts every task of the user: allow this job `tasks` more than now.
         let nproc = (!cgroups.is_some_and(|c| c.limits_tasks()) && !is_root())
             .then(|| user_tasks() + limits.tasks);
@@ -415,7 +416,12 @@ fn user_tasks() -> u64 {
     };
     entries
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
         .filter(|e| e.metadata().is_ok_and(|m| m.uid() == uid))
         .map(|e| {
             std::fs::read_dir(e.path().join("task"))
