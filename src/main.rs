@@ -94,6 +94,14 @@ struct GradeArgs {
     /// Run submissions without a sandbox: only for code you trust.
     #[arg(long)]
     no_sandbox: bool,
+    /// Merge hand marks into the totals: a CSV of `student_id` and hand-graded exercise ids,
+    /// such as the `hand_marks.csv` a run writes into --out (filled in).
+    #[arg(long, value_name = "MARKS_CSV")]
+    manual: Option<PathBuf>,
+    /// Keep what an interrupted run into the same --out finished (participants whose
+    /// submission is unchanged), and grade the rest.
+    #[arg(long)]
+    resume: bool,
 }
 
 #[derive(Args, Debug)]
@@ -277,7 +285,7 @@ fn course_root() -> PathBuf {
 
 #[cfg(all(feature = "grade", target_os = "linux"))]
 fn grade(args: GradeArgs) -> Result<()> {
-    use multimodal_search::shell::grade::{ClassOptions, Sandbox, grade_class};
+    use multimodal_search::shell::grade::{ClassOptions, Sandbox, grade_class, statistics};
     let sandbox = if args.no_sandbox {
         Sandbox::unsandboxed()
     } else {
@@ -294,7 +302,15 @@ fn grade(args: GradeArgs) -> Result<()> {
         sandbox,
         jobs,
         notebook: args.notebook,
+        manual: args.manual,
+        resume: args.resume,
     })?;
+    if report.resumed > 0 {
+        eprintln!(
+            "resumed: {} participants were kept from the interrupted run",
+            report.resumed
+        );
+    }
     for (id, why) in &report.not_graded {
         eprintln!("not graded by this grader yet: {id} ({why})");
     }
@@ -302,6 +318,17 @@ fn grade(args: GradeArgs) -> Result<()> {
         eprintln!("not graded: {name}: {why}");
     }
     eprintln!("{}", report.timings());
+    println!("class statistics, per exercise:");
+    for line in statistics(&report) {
+        println!("  {line}");
+    }
+    if !report.hand.is_empty() {
+        println!(
+            "written answers to mark: {} (marks sheet: {}; merge it with --manual)",
+            args.out.join("hand_graded.md").display(),
+            args.out.join("hand_marks.csv").display()
+        );
+    }
     println!(
         "{} (grades: {}, feedback: {})",
         report.summary(),

@@ -8,7 +8,8 @@
 //! nested and a duplicated-`grade_id` notebook; folder names that are not plain. Each attack
 //! that works would answer correctly; every one must score 0, leave every file it aimed at
 //! unchanged, and leave the honest participants' grades whole. The class is graded at two jobs
-//! and again at one: the two `grades.csv` must be identical.
+//! and again at one, that run killed after four participants and resumed: the two `grades.csv`
+//! must be identical.
 #![cfg(target_os = "linux")]
 
 use std::net::TcpListener;
@@ -67,15 +68,19 @@ fn draw_digit(class: &Path, who: &str, code: &str) {
     );
 }
 
-fn grade(class: &Path, out: &Path, jobs: usize) -> (String, String) {
-    let run = Command::new(env!("CARGO_BIN_EXE_mmsearch"))
-        .arg("grade")
-        .arg(class)
-        .arg("--out")
-        .arg(out)
-        .args(["--jobs", &jobs.to_string(), "--notebook", "01"])
-        .output()
-        .unwrap();
+fn grader(class: &Path, out: &Path, jobs: usize) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mmsearch"));
+    cmd.arg("grade").arg(class).arg("--out").arg(out).args([
+        "--jobs",
+        &jobs.to_string(),
+        "--notebook",
+        "01",
+    ]);
+    cmd
+}
+
+fn grade(class: &Path, out: &Path, jobs: usize, extra: &[&str]) -> (String, String) {
+    let run = grader(class, out, jobs).args(extra).output().unwrap();
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&run.stdout),
@@ -333,10 +338,45 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
     }
 
     let before: Vec<_> = targets.iter().map(|p| fingerprint(p)).collect();
-    let (two, said) = grade(&class, &out1, 2);
+    let (two, said) = grade(&class, &out1, 2, &[]);
     println!("{said}");
-    let (one, said_again) = grade(&class, &out2, 1);
+    // Again at one job, killed once four participants are done, then resumed.
+    let mut first = grader(&class, &out2, 1)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let done = out2.join(".grading/participants");
+    let count_done = || {
+        std::fs::read_dir(&done)
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.path().join("done.json").is_file())
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let t = std::time::Instant::now();
+    while count_done() < 4 && t.elapsed().as_secs() < 300 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let kept = count_done();
+    assert!(
+        kept >= 4,
+        "only {kept} participants were done before the kill"
+    );
+    assert!(
+        !out2.join("grades.csv").exists(),
+        "the interrupted run wrote grades"
+    );
+    let (one, said_again) = grade(&class, &out2, 1, &["--resume"]);
     println!("{said_again}");
+    assert!(
+        said_again.contains(&format!("resumed: {kept} participants")),
+        "{kept} done before the kill:\n{said_again}"
+    );
     std::thread::sleep(std::time::Duration::from_secs(3));
 
     // Nothing reached the host, changed a target, made a new file, or is still running.
@@ -354,8 +394,12 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
         !process_running("/bin/sleep 100") && !process_running("sleep 2; echo pwned"),
         "a submission's process outlived grading"
     );
-    // Both runs agree, and neither output was overwritten afterwards.
-    assert_eq!(two, one, "two jobs and one job graded differently");
+    // Both runs agree (the second interrupted and resumed), and neither output was overwritten
+    // afterwards.
+    assert_eq!(
+        two, one,
+        "two jobs and one job (resumed) graded differently"
+    );
     assert_eq!(read(&out1.join("grades.csv")), two);
 
     let max = |id: &str| -> f64 {

@@ -48,6 +48,9 @@ impl Cgroups {
             memory: usable(&own, &mounts, "memory", "memory.limit_in_bytes"),
             pids: usable(&own, &mounts, "pids", "pids.max"),
         };
+        for (base, v2) in [&found.memory, &found.pids].into_iter().flatten() {
+            remove_stale(base, *v2);
+        }
         (found.memory.is_some() || found.pids.is_some()).then_some(found)
     }
 
@@ -186,6 +189,27 @@ impl JobGroups {
             let _ = std::fs::remove_dir(dir);
         }
         events
+    }
+}
+
+/// Empties and removes the groups a grader left when it was killed (its process is gone).
+fn remove_stale(base: &Path, v2: bool) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix("mmsearch-grade-")
+            .and_then(|rest| rest.split('-').next())
+        else {
+            continue;
+        };
+        if Path::new("/proc").join(pid).exists() {
+            continue;
+        }
+        empty(&entry.path(), v2);
+        let _ = std::fs::remove_dir(entry.path());
     }
 }
 

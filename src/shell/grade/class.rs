@@ -8,17 +8,17 @@
 //! the calls the scorer recorded; the scorer plays the answers outside ([`super::Tape`]).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use crate::error::{Error, Result};
-use crate::exercise::{Checklist, Outcome as RowOutcome};
+use crate::exercise::Checklist;
 use crate::shell::course::{Catalog, ExerciseInfo, Grading, Notebook, forbidden_row};
 use crate::shell::grade::{
-    CopyLimits, Deps, GradedFn, Job, Limits, Play, Sandbox, ScoredExercise, build_program,
-    copy_submission, participant_main, scorer_main,
+    CopyLimits, Deps, GradedFn, Job, Limits, ManualMarks, Play, Sandbox, ScoredExercise,
+    build_program, copy_submission, feedback_html, feedback_md, grades_csv, hand_graded_md,
+    marks_template, participant_main, scorer_main,
 };
 
 /// What `mmsearch grade` is asked to do.
@@ -36,10 +36,16 @@ pub struct ClassOptions {
     pub jobs: usize,
     /// Only the exercises of notebooks whose name starts with this (`02`).
     pub notebook: Option<String>,
+    /// Hand marks to merge into the totals (`--manual`): a CSV of `student_id` and hand-graded
+    /// exercise ids, as the `hand_marks.csv` the grader writes.
+    pub manual: Option<PathBuf>,
+    /// Keep what an interrupted run of the same batch into the same `out` finished
+    /// (`--resume`): participants whose submission and recorded calls are unchanged.
+    pub resume: bool,
 }
 
 /// Where a participant's code for one exercise came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Source {
     /// `exercises/src/<id>.rs`, changed from the stub.
     File(PathBuf),
@@ -52,7 +58,8 @@ pub enum Source {
 }
 
 impl Source {
-    fn describe(&self) -> String {
+    /// Where the code came from, in words for feedback.
+    pub fn describe(&self) -> String {
         match self {
             Source::File(p) => format!("the file `{}`", p.display()),
             Source::Cell(p) => format!("its cell in `{}`", p.display()),
@@ -88,21 +95,52 @@ pub struct ParticipantGrade {
     pub student_id: String,
     /// One per graded exercise, in course order.
     pub exercises: Vec<ExerciseGrade>,
+    /// Their written answers to the hand-graded exercises, with the marks merged.
+    pub hand: Vec<HandGrade>,
     /// What the copier refused, and other notes for their feedback.
     pub notes: Vec<String>,
     /// Seconds spent building their program(s), and running them.
     pub seconds: (f64, f64),
 }
 
+/// One participant's written answer to a hand-graded exercise, and its mark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandGrade {
+    /// The exercise id.
+    pub id: String,
+    /// Where the answer came from (`exercises/answers/<id>.md`, or the notebook's answer cell).
+    pub source: Source,
+    /// The answer (empty when there is none).
+    pub answer: String,
+    /// The mark given by hand, when merged and given.
+    pub mark: Option<f64>,
+    /// Points possible (the answer cell's nbgrader `points`).
+    pub max_score: f64,
+    /// Whether it counts in the totals (marks were merged with `--manual`).
+    pub counted: bool,
+}
+
 impl ParticipantGrade {
-    /// Points earned in all.
+    /// Points earned in all (hand marks included where merged).
     pub fn score(&self) -> f64 {
-        self.exercises.iter().map(|e| e.score).sum()
+        let hand: f64 = self
+            .hand
+            .iter()
+            .filter(|h| h.counted)
+            .filter_map(|h| h.mark)
+            .sum();
+        self.exercises.iter().map(|e| e.score).sum::<f64>() + hand
     }
 
-    /// Points possible in all.
+    /// Points possible in all (hand-graded exercises included where merged).
     pub fn max_score(&self) -> f64 {
-        self.exercises.iter().map(|e| e.max_score).sum()
+        let hand: f64 = self
+            .hand
+            .iter()
+            .filter(|h| h.counted)
+            .map(|h| h.max_score)
+            .sum();
+        self.exercises.iter().map(|e| e.max_score).sum::<f64>() + hand
     }
 }
 
@@ -113,6 +151,10 @@ pub struct ClassReport {
     pub participants: Vec<ParticipantGrade>,
     /// The exercises graded, in course order.
     pub exercises: Vec<String>,
+    /// The hand-graded exercises and their points.
+    pub hand: Vec<(String, f64)>,
+    /// Those counted in the totals (the columns of the `--manual` marks).
+    pub hand_counted: Vec<(String, f64)>,
     /// Auto-graded exercises this grader cannot grade yet, and why.
     pub not_graded: Vec<(String, String)>,
     /// Folders that were not graded, and why (a name that is not a plain identifier).
@@ -123,18 +165,28 @@ pub struct ClassReport {
     pub setup_seconds: f64,
     /// Playing every participant's answers (the scorer, outside the sandbox).
     pub scoring_seconds: f64,
+    /// Participants kept from an interrupted run (`--resume`).
+    pub resumed: usize,
 }
 
-/// A participant whose code has run: what grading them still needs.
+/// A participant whose code has run: what grading them still needs (saved as `done.json`, so
+/// that `--resume` can keep it).
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Pending {
     name: String,
+    /// A digest of their submission as copied: a resumed result is kept only if it is the same.
+    digest: String,
     /// Per exercise: where the code came from, and the code.
     code: Vec<(Source, String)>,
+    /// Per hand-graded exercise: where the answer came from, and the answer.
+    answers: Vec<(Source, String)>,
     /// Per exercise index: compile errors.
     errors: BTreeMap<usize, Vec<String>>,
     notes: Vec<String>,
     plays: Vec<Play>,
     seconds: (f64, f64),
+    #[serde(skip)]
+    resumed: bool,
 }
 
 /// The batch's shared parts: dependencies, scorer, recorded calls.
@@ -144,6 +196,8 @@ struct Batch<'a> {
     scorer: PathBuf,
     work: PathBuf,
     exercises: Vec<(&'a ExerciseInfo, Vec<GradedFn>)>,
+    /// The hand-graded exercises, with their points.
+    hand: Vec<(&'a ExerciseInfo, f64)>,
 }
 
 /// Grades every participant folder in `options.submissions`, writes `grades.csv` and
@@ -151,17 +205,28 @@ struct Batch<'a> {
 /// place), and returns the report.
 pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
     let t0 = Instant::now();
+    // Jobs run in folders of their own: every path they are given must be absolute.
+    let absolute = |p: &Path| std::path::absolute(p).map_err(|e| Error::io(p, e));
+    let options = &ClassOptions {
+        submissions: absolute(&options.submissions)?,
+        out: absolute(&options.out)?,
+        repo: absolute(&options.repo)?,
+        manual: options.manual.as_deref().map(absolute).transpose()?,
+        ..options.clone()
+    };
     let catalog = Catalog::load(&options.repo.join("exercises/info.toml"))?;
     let course = options.repo.join("course");
     let mut scored = Vec::new();
     let mut not_graded = Vec::new();
+    let mut hand = Vec::new();
     for info in &catalog.exercises {
-        if info.grading != Grading::Auto {
-            continue;
-        }
         if let Some(nb) = &options.notebook
             && !info.notebook.starts_with(nb.as_str())
         {
+            continue;
+        }
+        if info.grading == Grading::Hand {
+            hand.push((info, hand_points(&options.repo, info)));
             continue;
         }
         match ScoredExercise::load(&course, info) {
@@ -175,9 +240,15 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             options.notebook
         )));
     }
+    let hand_ids: Vec<(String, f64)> = hand.iter().map(|(i, p)| (i.id.clone(), *p)).collect();
+    // The marks are read before anything is graded, so a mistyped sheet fails at once.
+    let manual = match &options.manual {
+        Some(path) => Some(ManualMarks::load(path, &hand_ids)?),
+        None => None,
+    };
     std::fs::create_dir_all(&options.out).map_err(|e| Error::io(&options.out, e))?;
     let work = options.out.join(".grading");
-    if work.exists() {
+    if work.exists() && !options.resume {
         std::fs::remove_dir_all(&work).map_err(|e| Error::io(&work, e))?;
     }
     let deps = Deps::build(&options.repo)?;
@@ -222,6 +293,21 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             not_graded.push((s.info.id.clone(), first_line(&why).to_string()));
         }
     }
+    // What a resumed participant's answers were given: kept only if the calls are the same.
+    let mut batch_digest = Digest::new();
+    for s in &replayable {
+        batch_digest.add(s.info.id.as_bytes());
+        let calls = work.join(format!("calls/{}.json", s.info.id));
+        batch_digest.add(&std::fs::read(&calls).map_err(|e| Error::io(&calls, e))?);
+    }
+    let batch_digest = batch_digest.hex();
+    let stamp = work.join("batch.digest");
+    let same_batch = std::fs::read_to_string(&stamp).is_ok_and(|d| d == batch_digest);
+    let participants_dir = work.join("participants");
+    if !same_batch && participants_dir.exists() {
+        std::fs::remove_dir_all(&participants_dir).map_err(|e| Error::io(&participants_dir, e))?;
+    }
+    write(&stamp, &batch_digest)?;
     let setup_seconds = t0.elapsed().as_secs_f64();
     let batch = Batch {
         options,
@@ -232,6 +318,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             .iter()
             .map(|s| (s.info, s.functions.clone()))
             .collect(),
+        hand,
     };
 
     let mut folders = Vec::new();
@@ -259,6 +346,20 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
     }
     folders.sort();
     refused.sort();
+    if let Some(m) = &manual {
+        let unknown: Vec<&str> = m
+            .marks
+            .keys()
+            .filter(|who| !folders.contains(who))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Error::Grade(format!(
+                "the marks list participants with no submission folder: {}",
+                unknown.join(", ")
+            )));
+        }
+    }
 
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
@@ -289,33 +390,61 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
     let t_play = Instant::now();
     let mut scored = batch.play(&plays)?;
     let scoring_seconds = t_play.elapsed().as_secs_f64();
-    let participants: Vec<ParticipantGrade> = pending
+    let resumed = pending.iter().filter(|p| p.resumed).count();
+    let mut participants: Vec<ParticipantGrade> = pending
         .into_iter()
         .map(|p| batch.finish(p, &mut scored))
         .collect();
     refused.sort();
+    let hand_counted: Vec<(String, f64)> = match &manual {
+        Some(m) => hand_ids
+            .iter()
+            .filter(|(id, _)| m.columns.contains(id))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
+    if let Some(m) = &manual {
+        for p in &mut participants {
+            let given = m.marks.get(&p.student_id);
+            for h in &mut p.hand {
+                h.counted = m.columns.contains(&h.id);
+                h.mark = given.and_then(|g| g.get(&h.id)).copied();
+            }
+        }
+    }
 
     let report = ClassReport {
         participants,
         exercises: batch.exercises.iter().map(|(i, _)| i.id.clone()).collect(),
+        hand: hand_ids,
+        hand_counted,
         not_graded,
         refused,
         seconds: t0.elapsed().as_secs_f64(),
         setup_seconds,
         scoring_seconds,
+        resumed,
     };
     write(&options.out.join("grades.csv"), &grades_csv(&report))?;
     let feedback = options.out.join("feedback");
     std::fs::create_dir_all(&feedback).map_err(|e| Error::io(&feedback, e))?;
     for p in &report.participants {
+        let id = &p.student_id;
+        write(&feedback.join(format!("{id}.md")), &feedback_md(p))?;
+        write(&feedback.join(format!("{id}.html")), &feedback_html(p))?;
+    }
+    if !report.hand.is_empty() {
         write(
-            &feedback.join(format!("{}.md", p.student_id)),
-            &feedback_md(p),
+            &options.out.join("hand_graded.md"),
+            &hand_graded_md(&report),
+        )?;
+        write(
+            &options.out.join("hand_marks.csv"),
+            &marks_template(&report),
         )?;
     }
-    if std::env::var_os("KEEPW").is_none() {
-        std::fs::remove_dir_all(&work).map_err(|e| Error::io(&work, e))?;
-    }
+    std::fs::remove_dir_all(&work).map_err(|e| Error::io(&work, e))?;
     Ok(report)
 }
 
@@ -394,6 +523,39 @@ fn plain_id(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
+/// Points of a hand-graded exercise: its answer cell's nbgrader `points` in the released
+/// notebook (0 where it has none).
+fn hand_points(repo: &Path, info: &ExerciseInfo) -> f64 {
+    let path = repo.join(format!("notebooks/{}.ipynb", info.notebook));
+    Notebook::load(&path)
+        .ok()
+        .and_then(|nb| {
+            let (i, _) = nb.cell_by_grade_id(&info.grade_id)?;
+            nb.cells()[i]["metadata"]["nbgrader"]["points"].as_f64()
+        })
+        .unwrap_or(0.0)
+}
+
+/// FNV-1a, 64 bits: tells a changed submission or batch from the one a saved result came from
+/// (not a defence: the folders are the instructor's own).
+struct Digest(u64);
+
+impl Digest {
+    fn new() -> Self {
+        Digest(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn add(&mut self, bytes: &[u8]) {
+        for &b in (bytes.len() as u64).to_le_bytes().iter().chain(bytes) {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
 /// Writes `text` to `path` whole: into a temporary file beside it, then renamed.
 fn write(path: &Path, text: &str) -> Result<()> {
     let tmp = path.with_extension("partial");
@@ -410,12 +572,43 @@ impl Batch<'_> {
     fn participant(&self, name: &str) -> Result<Pending> {
         let root = self.work.join("participants").join(name);
         let copy = root.join("submission");
+        let done = root.join("done.json");
+        // What an interrupted run left of this participant: kept if their submission is the
+        // same (the batch's calls were checked before), else graded again from nothing.
+        let saved: Option<Pending> = std::fs::read_to_string(&done)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        if root.exists() {
+            std::fs::remove_dir_all(&copy)
+                .or_else(|e| match e.kind() {
+                    std::io::ErrorKind::NotFound => Ok(()),
+                    _ => Err(e),
+                })
+                .map_err(|e| Error::io(&copy, e))?;
+        }
         std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
         let report = copy_submission(
             &self.options.submissions.join(name),
             &copy,
             &CopyLimits::default(),
         )?;
+        let mut digest = Digest::new();
+        for p in &report.copied {
+            digest.add(p.as_os_str().as_encoded_bytes());
+            digest.add(&std::fs::read(copy.join(p)).map_err(|e| Error::io(copy.join(p), e))?);
+        }
+        for (p, why) in &report.refused {
+            digest.add(format!("{}: {why:?}", p.display()).as_bytes());
+        }
+        let digest = digest.hex();
+        if let Some(mut saved) = saved
+            && saved.digest == digest
+            && saved.name == name
+        {
+            saved.resumed = true;
+            return Ok(saved);
+        }
+        let _ = std::fs::remove_file(&done);
         let mut notes: Vec<String> = report
             .refused
             .iter()
@@ -444,10 +637,24 @@ impl Batch<'_> {
                 Err(e) => notes.push(format!("notebook `{}` not read: {e}", p.display())),
             }
         }
-        // Each exercise's code, and where it came from.
+        // Each exercise's code, and where it came from; each written answer.
         let mut code = Vec::new();
         for (info, _) in &self.exercises {
             code.push(self.lift(info, &copy, &report.copied, &loaded)?);
+        }
+        let mut answers = Vec::new();
+        for (info, _) in &self.hand {
+            let (source, text) = self.lift(info, &copy, &report.copied, &loaded)?;
+            let text = match source {
+                Source::Unchanged | Source::Refused(_) => String::new(),
+                // A filled-in answers file: what follows its "write below" line.
+                Source::File(_) => match text.split_once("-->") {
+                    Some((_, answer)) => answer.trim().to_string(),
+                    None => text.trim().to_string(),
+                },
+                Source::Cell(_) => text.trim().to_string(),
+            };
+            answers.push((source, text));
         }
         let src = root.join("build/src");
         std::fs::create_dir_all(&src).map_err(|e| Error::io(&src, e))?;
@@ -562,14 +769,21 @@ impl Batch<'_> {
                 missing,
             });
         }
-        Ok(Pending {
+        let pending = Pending {
             name: name.to_string(),
+            digest,
             code,
+            answers,
             errors,
             notes,
             plays,
             seconds: (build_seconds, t_run.elapsed().as_secs_f64()),
-        })
+            resumed: false,
+        };
+        let json = serde_json::to_string(&pending)
+            .map_err(|e| Error::Grade(format!("cannot save {name}'s result: {e}")))?;
+        write(&done, &json)?;
+        Ok(pending)
     }
 
     /// A participant's grades, from what the scorer made of their answers.
@@ -581,11 +795,25 @@ impl Batch<'_> {
         let Pending {
             name,
             code,
+            answers,
             mut errors,
             notes,
             seconds,
             ..
         } = pending;
+        let hand = self
+            .hand
+            .iter()
+            .zip(answers)
+            .map(|((info, max), (source, answer))| HandGrade {
+                id: info.id.clone(),
+                source,
+                answer,
+                mark: None,
+                max_score: *max,
+                counted: false,
+            })
+            .collect();
         let mut exercises = Vec::new();
         for (i, ((info, _), (source, text))) in self.exercises.iter().zip(code).enumerate() {
             let max_score = info.visible_points() + info.hidden_points;
@@ -615,6 +843,7 @@ impl Batch<'_> {
         ParticipantGrade {
             student_id: name,
             exercises,
+            hand,
             notes,
             seconds,
         }
@@ -684,7 +913,10 @@ impl Batch<'_> {
                 }
             }
         }
-        let header = "#[allow(unused_imports)]\nuse multimodal_search::prelude::*;\n\n";
+        let header = match info.grading {
+            Grading::Auto => "#[allow(unused_imports)]\nuse multimodal_search::prelude::*;\n\n",
+            Grading::Hand => "",
+        };
         match cells.len() {
             0 => Ok((Source::Unchanged, stub)),
             1 => {
@@ -790,107 +1022,4 @@ impl Batch<'_> {
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
-}
-
-fn points(x: f64) -> String {
-    let s = format!("{x:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// `grades.csv`: one row per participant, one column per exercise, then nbgrader's export
-/// columns `raw_score`, `score`, `max_score`.
-pub fn grades_csv(report: &ClassReport) -> String {
-    let mut s = String::from("student_id");
-    for e in &report.exercises {
-        let _ = write!(s, ",{e}");
-    }
-    s.push_str(",raw_score,score,max_score\n");
-    for p in &report.participants {
-        s.push_str(&p.student_id);
-        for e in &p.exercises {
-            let _ = write!(s, ",{}", points(e.score));
-        }
-        let total = points(p.score());
-        let _ = writeln!(s, ",{total},{total},{}", points(p.max_score()));
-    }
-    s
-}
-
-/// A participant's feedback: per exercise, where the code came from, the points, each visible
-/// test with what it found and expected, each hidden test's name and points only, and compile
-/// errors in full.
-pub fn feedback_md(p: &ParticipantGrade) -> String {
-    let mut s = format!(
-        "# Feedback for {}\n\nTotal: {} of {} points.\n",
-        p.student_id,
-        points(p.score()),
-        points(p.max_score())
-    );
-    for n in &p.notes {
-        let _ = writeln!(s, "\n- {n}");
-    }
-    for e in &p.exercises {
-        let _ = write!(
-            s,
-            "\n## {}: {} of {} points\n\nGraded: {}.\n",
-            e.id,
-            points(e.score),
-            points(e.max_score),
-            e.source.describe()
-        );
-        if !e.compile_errors.is_empty() {
-            s.push_str("\nIt does not compile:\n\n```text\n");
-            for err in &e.compile_errors {
-                let _ = writeln!(s, "{}", err.trim_end());
-            }
-            s.push_str("```\n");
-        }
-        if let Some(v) = &e.visible {
-            s.push_str("\n| test | result | found | expected | points |\n|---|---|---|---|---|\n");
-            for r in v.rows() {
-                let earned = if r.outcome.passed() { r.points } else { 0.0 };
-                let _ = writeln!(
-                    s,
-                    "| {} | {} | {} | {} | {} / {} |",
-                    cell(&r.name),
-                    r.outcome.label(),
-                    cell(&r.outcome.found()),
-                    cell(&r.expected),
-                    points(earned),
-                    points(r.points)
-                );
-            }
-        }
-        if let Some(h) = &e.hidden {
-            s.push_str(
-                "\nHidden tests (their inputs and expected values stay with the instructor):\n\n",
-            );
-            for r in h.rows() {
-                let shown = match &r.outcome {
-                    RowOutcome::Pass => "pass",
-                    RowOutcome::NotSolved => "not solved yet",
-                    _ => "fail",
-                };
-                let earned = if r.outcome.passed() { r.points } else { 0.0 };
-                let _ = writeln!(
-                    s,
-                    "- {}: {shown}, {} / {}",
-                    r.name,
-                    points(earned),
-                    points(r.points)
-                );
-            }
-        }
-    }
-    s
-}
-
-/// Text safe inside a markdown table cell.
-fn cell(s: &str) -> String {
-    let one: String = s
-        .chars()
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-        .take(300)
-        .collect();
-    one.replace('|', "\\|")
 }

@@ -15,6 +15,8 @@ mod class;
 mod copy;
 mod harness;
 #[cfg(target_os = "linux")]
+mod report;
+#[cfg(target_os = "linux")]
 mod sandbox;
 mod tape;
 
@@ -24,13 +26,16 @@ pub use build::{Built, Deps, Diagnostic, build_program};
 pub use cgroup::Cgroups;
 #[cfg(target_os = "linux")]
 pub use class::{
-    ClassOptions, ClassReport, ExerciseGrade, ParticipantGrade, Source, feedback_md, grade_class,
-    grades_csv,
+    ClassOptions, ClassReport, ExerciseGrade, HandGrade, ParticipantGrade, Source, grade_class,
 };
 pub use copy::{CopyLimits, CopyReport, Refusal, copy_submission};
 pub use harness::{
     GradedFn, Param, Play, ScoredExercise, graded_functions, participant_main, scorer_command,
     scorer_main,
+};
+#[cfg(target_os = "linux")]
+pub use report::{
+    ManualMarks, feedback_html, feedback_md, grades_csv, hand_graded_md, marks_template, statistics,
 };
 #[cfg(target_os = "linux")]
 pub use sandbox::{Job, Limits, Outcome, Sandbox};
