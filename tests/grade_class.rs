@@ -79,6 +79,23 @@ fn a_synthetic_class_gets_exactly_its_expected_scores() {
     };
 
     files(&class, "all_files", &all);
+    // A written answer, graded by hand: its mark comes from the instructor's sheet.
+    let answer = read(&repo().join("exercises/answers/metrics_differ.md")).replace(
+        "YOUR ANSWER HERE",
+        "Cosine ignores the vectors' lengths; Manhattan sums per-axis gaps.",
+    );
+    std::fs::create_dir_all(class.join("all_files/exercises/answers")).unwrap();
+    std::fs::write(
+        class.join("all_files/exercises/answers/metrics_differ.md"),
+        answer,
+    )
+    .unwrap();
+    let marks = tmp.path().join("marks.csv");
+    std::fs::write(
+        &marks,
+        "student_id,metrics_differ\nall_files,1.5\nrelease,0\n",
+    )
+    .unwrap();
     // The release as participants get it, untouched.
     let release = class.join("release/exercises");
     std::fs::create_dir_all(release.join("src")).unwrap();
@@ -168,7 +185,12 @@ fn a_synthetic_class_gets_exactly_its_expected_scores() {
 
     // (Grading at one and at two jobs giving identical grades, and `--notebook`, are checked
     // on the hostile class: tests/grade_hostile.rs.)
-    let (one, said) = grade(&class, &tmp.path().join("out1"), 2, &[]);
+    let (one, said) = grade(
+        &class,
+        &tmp.path().join("out1"),
+        2,
+        &["--manual", marks.to_str().unwrap()],
+    );
     println!("{said}");
 
     // The expected points: every exercise's maximum where solved, 0 where broken or a stub.
@@ -180,7 +202,8 @@ fn a_synthetic_class_gets_exactly_its_expected_scores() {
         ["raw_score", "score", "max_score"]
     );
     let graded: Vec<&str> = header[1..header.len() - 3].to_vec();
-    assert!(graded.len() >= 7, "only {graded:?} graded");
+    // The nine replayable exercises (three need the data: MMS_DATA) and the hand-graded one.
+    assert!(graded.len() >= 10, "only {graded:?} graded");
     let max = |id: &str| {
         let e = catalog.get(id).unwrap();
         e.visible_points() + e.hidden_points
@@ -202,8 +225,20 @@ fn a_synthetic_class_gets_exactly_its_expected_scores() {
         let cells: Vec<&str> = line.split(',').collect();
         let who = cells[0];
         seen.push(who.to_string());
+        let mut total = 0.0;
         for (i, id) in graded.iter().enumerate() {
+            if *id == "metrics_differ" {
+                let want = match who {
+                    "all_files" => "1.5",
+                    "release" => "0",
+                    _ => "",
+                };
+                assert_eq!(cells[1 + i], want, "{who}'s hand mark:\n{one}");
+                total += cells[1 + i].parse::<f64>().unwrap_or(0.0);
+                continue;
+            }
             let got: f64 = cells[1 + i].parse().unwrap();
+            total += got;
             let want = match solved.get(who) {
                 None => 0.0, // the release
                 Some(None) if who == "notebooks_only" && !in_notebooks.contains(id) => 0.0,
@@ -213,6 +248,8 @@ fn a_synthetic_class_gets_exactly_its_expected_scores() {
             };
             assert_eq!(got, want, "{who} / {id}:\n{one}");
         }
+        let raw: f64 = cells[cells.len() - 3].parse().unwrap();
+        assert!((raw - total).abs() < 1e-9, "{who}'s total:\n{one}");
     }
     assert_eq!(
         seen,
@@ -240,5 +277,23 @@ fn a_synthetic_class_gets_exactly_its_expected_scores() {
     assert!(read(&out.join("notebooks_only.md")).contains("its cell in `notebooks/"));
     assert!(read(&out.join("edited_test.md")).contains("ignored: `exercises/tests/visible.rs`"));
     assert!(read(&out.join("release.md")).contains("nothing changed from the release"));
+    let html = read(&out.join("compile_error.html"));
+    assert!(
+        html.contains("<h2>draw_digit: 0 of 5 points</h2>"),
+        "{html}"
+    );
+    // The written answers, ready to mark, and the sheet that holds the marks given.
+    let answers = read(&tmp.path().join("out1/hand_graded.md"));
+    assert!(
+        answers.contains("> Cosine ignores the vectors' lengths; Manhattan sums per-axis gaps."),
+        "{answers}"
+    );
+    let sheet = read(&tmp.path().join("out1/hand_marks.csv"));
+    assert!(
+        sheet.starts_with("student_id,classification_vs_triplet,"),
+        "{sheet}"
+    );
+    assert!(sheet.contains("\nall_files,"), "{sheet}");
+    assert!(said.contains("metrics_differ (of 2): mean 0.75"), "{said}");
     let _: PathBuf = out;
 }

@@ -347,3 +347,165 @@ fn cell(s: &str) -> String {
         .collect();
     one.replace('|', "\\|")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exercise::{Checklist, Verdict};
+    use crate::shell::grade::{ExerciseGrade, HandGrade, Source};
+
+    /// A participant whose exercise `pca` found `found` (a string their code controls) and whose
+    /// notes name a file called `note`.
+    fn participant(who: &str, score: f64, found: &str, note: &str) -> ParticipantGrade {
+        let mut visible = Checklist::new("pca");
+        let found = found.to_string();
+        visible.check("the mean is the column mean", 2.0, move || {
+            Ok(Verdict::that(score > 0.0, found, "[0.5]"))
+        });
+        ParticipantGrade {
+            student_id: who.into(),
+            exercises: vec![ExerciseGrade {
+                id: "pca".into(),
+                source: Source::File("exercises/src/pca.rs".into()),
+                visible: Some(visible),
+                hidden: Some(Checklist::new("pca")),
+                compile_errors: vec![],
+                score,
+                max_score: 2.0,
+            }],
+            hand: vec![HandGrade {
+                id: "metrics_differ".into(),
+                source: Source::Unchanged,
+                answer: String::new(),
+                mark: None,
+                max_score: 2.0,
+                counted: false,
+            }],
+            notes: vec![format!("not copied: `{note}` (Symlink)")],
+            seconds: (0.0, 0.0),
+        }
+    }
+
+    fn report(participants: Vec<ParticipantGrade>) -> ClassReport {
+        ClassReport {
+            participants,
+            exercises: vec!["pca".into()],
+            hand: vec![("metrics_differ".into(), 2.0)],
+            hand_counted: vec![],
+            not_graded: vec![],
+            refused: vec![],
+            seconds: 0.0,
+            setup_seconds: 0.0,
+            scoring_seconds: 0.0,
+            resumed: 0,
+        }
+    }
+
+    #[test]
+    fn html_feedback_shows_what_a_submission_wrote_as_text() {
+        let p = participant(
+            "eve",
+            0.0,
+            "<script>alert(1)</script> [click](javascript:alert(2))",
+            "<img src=x onerror=alert(3)>.rs",
+        );
+        let html = feedback_html(&p);
+        assert!(
+            !html.contains("<script>") && !html.contains("<img"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;alert(1)"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("<table>") && html.contains("<h2>pca: 0 of 2 points</h2>"));
+    }
+
+    #[test]
+    fn marks_merge_into_the_totals_and_bad_sheets_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let hand = vec![("metrics_differ".to_string(), 2.0)];
+        let sheet = |text: &str| {
+            let p = dir.path().join("marks.csv");
+            std::fs::write(&p, text).unwrap();
+            ManualMarks::load(&p, &hand)
+        };
+        let m = sheet("student_id,metrics_differ\n\"ada\", 1.5\nbob,\n").unwrap();
+        assert_eq!(m.columns, ["metrics_differ"]);
+        assert_eq!(m.marks["ada"]["metrics_differ"], 1.5);
+        assert!(m.marks["bob"].is_empty());
+        for (text, says) in [
+            (
+                "student_id,pca\nada,1\n",
+                "column `pca` is not a hand-graded exercise",
+            ),
+            (
+                "name,metrics_differ\nada,1\n",
+                "the first column must be `student_id`",
+            ),
+            ("student_id,metrics_differ\nada,3\n", "3 is outside 0..=2"),
+            (
+                "student_id,metrics_differ\nada,two\n",
+                "`two` is not a number",
+            ),
+            (
+                "student_id,metrics_differ\nada,1\nada,2\n",
+                "`ada` has two rows",
+            ),
+        ] {
+            let e = sheet(text).unwrap_err().to_string();
+            assert!(e.contains(says), "{text:?}: {e}");
+        }
+
+        let mut r = report(vec![
+            participant("ada", 2.0, "[0.5]", "x"),
+            participant("bob", 0.0, "[9]", "y"),
+        ]);
+        r.hand_counted = r.hand.clone();
+        r.participants[0].hand[0].counted = true;
+        r.participants[0].hand[0].mark = Some(1.5);
+        r.participants[1].hand[0].counted = true;
+        assert_eq!(
+            grades_csv(&r),
+            "student_id,pca,metrics_differ,raw_score,score,max_score\n\
+             ada,2,1.5,3.5,3.5,4\nbob,0,,0,0,4\n"
+        );
+        assert_eq!(
+            marks_template(&r),
+            "student_id,metrics_differ\nada,1.5\nbob,\n"
+        );
+        assert!(
+            feedback_md(&r.participants[0]).contains("metrics_differ (graded by hand): 1.5 of 2")
+        );
+        assert!(feedback_md(&r.participants[1]).contains("not marked yet (of 2 points)"));
+    }
+
+    #[test]
+    fn statistics_give_mean_median_and_the_spread() {
+        let r = report(vec![
+            participant("a", 2.0, "", "x"),
+            participant("b", 0.0, "", "x"),
+            participant("c", 2.0, "", "x"),
+            participant("d", 1.0, "", "x"),
+        ]);
+        assert_eq!(
+            statistics(&r),
+            [
+                "pca (of 2): mean 1.25, median 1.5, lowest 0, highest 2; all points 2, some 1, \
+              none 1 (of 4)"
+            ]
+        );
+    }
+
+    #[test]
+    fn written_answers_are_quoted_for_marking() {
+        let mut p = participant("ada", 0.0, "", "x");
+        p.hand[0].source = Source::Cell("notebooks/06_search.ipynb".into());
+        p.hand[0].answer = "# Cosine ignores length\nso it ranks differently".into();
+        let md = hand_graded_md(&report(vec![p, participant("bob", 0.0, "", "y")]));
+        assert!(md.contains("## metrics_differ (2 points)"), "{md}");
+        assert!(
+            md.contains("### ada\n\nFrom its cell in `notebooks/06_search.ipynb`.\n\n> # Cosine ignores length\n> so it ranks differently\n"),
+            "{md}"
+        );
+        assert!(md.contains("### bob\n\n> (no answer)\n"), "{md}");
+    }
+}
