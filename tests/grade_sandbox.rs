@@ -134,7 +134,10 @@ fn sleeping_flooding_spinning_and_background_jobs_are_stopped() {
     // A process left running after the job exits 0 must not survive it.
     let marker = format!("mms-sandbox-marker-{}", std::process::id());
     let script = format!("(exec -a {marker} sleep 300) & echo started");
-    let out = sb.run(&sh(work.path(), &script, limits)).unwrap();
+    let mut job = sh(work.path(), &script, limits);
+    // bash's `exec -a` names the process (dash has none).
+    job.program = "/bin/bash".into();
+    let out = sb.run(&job).unwrap();
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("started"),
         "{out:?}"
