@@ -305,6 +305,12 @@ fn grade(args: GradeArgs) -> Result<()> {
         manual: args.manual,
         resume: args.resume,
     })?;
+    if report.jobs < jobs {
+        eprintln!(
+            "graded one participant at a time, not {jobs}: this sandbox cannot limit each job's \
+             processes (no pids cgroup), and a fork bomb would starve its neighbours"
+        );
+    }
     if report.resumed > 0 {
         eprintln!(
             "resumed: {} participants were kept from the interrupted run",

@@ -3,7 +3,7 @@
 //! thing: write into the grader's outputs, the instructor's tests or the dependency folder; read
 //! another participant's folder or the solutions; reach a listener on the host's 127.0.0.1;
 //! allocate, fork or print without bound; sleep for ever once it has answered; leave a process
-//! running; swap its answers for a link to the hidden tests; forge a test harness's output;
+//! running; swap its answers for a link to the hidden tests, or for a folder; forge a test harness's output;
 //! `include_str!` the hidden tests; a build script; links in the submission; a 1 GB, a deeply
 //! nested and a duplicated-`grade_id` notebook; folder names that are not plain. Each attack
 //! that works would answer correctly; every one must score 0, leave every file it aimed at
@@ -263,6 +263,16 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
             "",
         ),
     );
+    // Answers, then leaves a folder where its answers file was (so reading it fails).
+    draw_digit(
+        &class,
+        "answers_dir",
+        &answers_and(
+            "extern \"C\" fn swap() { if let Some(a) = std::env::args().nth(3) { let _ = std::fs::remove_file(&a); let _ = std::fs::create_dir(&a); } }\n\
+             #[used]\n#[unsafe(link_section = \".fini_array\")]\nstatic SWAP: extern \"C\" fn() = swap;",
+            "",
+        ),
+    );
     draw_digit(
         &class,
         "forges",
@@ -363,6 +373,14 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
     first.kill().unwrap();
     first.wait().unwrap();
     let kept = count_done();
+    // What a killed run's program could have left: a link where the grader writes the calls
+    // of the last participant (not done yet), aimed at a file of the host.
+    let aimed = tmp.path().join("aimed-at.txt");
+    std::fs::write(&aimed, "untouched").unwrap();
+    let planted = done.join("zz_honest/run-draw_digit-visible");
+    assert!(!done.join("zz_honest/done.json").exists());
+    std::fs::create_dir_all(&planted).unwrap();
+    std::os::unix::fs::symlink(&aimed, planted.join("calls.json")).unwrap();
     assert!(
         kept >= 4,
         "only {kept} participants were done before the kill"
@@ -376,6 +394,11 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
     assert!(
         said_again.contains(&format!("resumed: {kept} participants")),
         "{kept} done before the kill:\n{said_again}"
+    );
+    assert_eq!(
+        read(&aimed),
+        "untouched",
+        "the grader wrote through a planted link"
     );
     std::thread::sleep(std::time::Duration::from_secs(3));
 
@@ -441,6 +464,7 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
     }
     let expected = [
         "allocates",
+        "answers_dir",
         "answers_link",
         "background",
         "build_script",
@@ -481,6 +505,7 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
     says("sleeps_after", "ran past its 15 s");
     says("background", "left a process running");
     says("answers_link", "not a plain file");
+    says("answers_dir", "not a plain file");
     says("forges", "exited with code 0 before answering");
     says("peeks", "It does not compile");
     says("build_script", "ignored: `exercises/build.rs`");

@@ -266,34 +266,43 @@ fn usable(own: &str, mounts: &str, controller: &str, v1_file: &str) -> Option<(P
             continue;
         };
         if id != "0" && ctrls.split(',').any(|c| c == controller) {
-            let mount = mount_point(mounts, |fstype, superopts| {
+            let (root, point) = mount_point(mounts, |fstype, superopts| {
                 fstype == "cgroup" && superopts.split(',').any(|o| o == controller)
             })?;
-            return probe(mount.join(path.trim_start_matches('/')), false);
+            return probe(under(&root, &point, path), false);
         }
     }
-    // cgroup v2: the unified hierarchy, where our group delegates the controller.
+    // cgroup v2: the unified hierarchy, under our own group where it hands the controller to
+    // its children (a delegated subtree); else, as root, under the hierarchy's top, which may
+    // hand it down while holding processes (a group in between may not).
     let path = own.lines().find_map(|l| l.strip_prefix("0::"))?;
-    let mount = mount_point(mounts, |fstype, _| fstype == "cgroup2")?;
-    let base = mount.join(path.trim_start_matches('/'));
-    let subtree = std::fs::read_to_string(base.join("cgroup.subtree_control")).ok()?;
-    if !subtree.split_whitespace().any(|c| c == controller) {
-        let available = std::fs::read_to_string(base.join("cgroup.controllers")).ok()?;
-        if !available.split_whitespace().any(|c| c == controller) {
-            return None;
-        }
-        // Allowed only where the group has no processes of its own (the root, a delegated one).
-        std::fs::write(
-            base.join("cgroup.subtree_control"),
-            format!("+{controller}"),
-        )
-        .ok()?;
+    let (root, point) = mount_point(mounts, |fstype, _| fstype == "cgroup2")?;
+    let mine = under(&root, &point, path);
+    if delegates(&mine, controller) {
+        return probe(mine, true);
     }
-    probe(base, true)
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 && root == "/" && delegates(&point, controller) {
+        return probe(point, true);
+    }
+    None
 }
 
-/// The mount point of the first mount whose file system type and super options match.
-fn mount_point(mounts: &str, matches: impl Fn(&str, &str) -> bool) -> Option<PathBuf> {
+/// Whether the v2 group `dir` hands `controller` to its children, enabling it if it can (the
+/// kernel refuses where the group holds processes, but for the hierarchy's top).
+fn delegates(dir: &Path, controller: &str) -> bool {
+    let has = |file: &str| {
+        std::fs::read_to_string(dir.join(file))
+            .is_ok_and(|t| t.split_whitespace().any(|c| c == controller))
+    };
+    has("cgroup.subtree_control")
+        || (has("cgroup.controllers")
+            && std::fs::write(dir.join("cgroup.subtree_control"), format!("+{controller}")).is_ok())
+}
+
+/// The first mount whose file system type and super options match: the cgroup path its root
+/// is (a container's mount may start below the hierarchy's root) and its mount point.
+fn mount_point(mounts: &str, matches: impl Fn(&str, &str) -> bool) -> Option<(String, PathBuf)> {
     mounts.lines().find_map(|line| {
         let (left, right) = line.split_once(" - ")?;
         let mut r = right.split_whitespace();
@@ -301,10 +310,21 @@ fn mount_point(mounts: &str, matches: impl Fn(&str, &str) -> bool) -> Option<Pat
         if !matches(fstype, superopts) {
             return None;
         }
-        left.split_whitespace()
-            .nth(4)
-            .map(|p| PathBuf::from(p.replace("\\040", " ")))
+        let mut l = left.split_whitespace();
+        let root = l.nth(3)?.replace("\\040", " ");
+        let point = l.next()?.replace("\\040", " ");
+        Some((root, PathBuf::from(point)))
     })
+}
+
+/// Where the cgroup at `path` (as `/proc/self/cgroup` names it) is under a mount of `root` at
+/// `point`.
+fn under(root: &str, point: &Path, path: &str) -> PathBuf {
+    let rest = path
+        .strip_prefix(root.trim_end_matches('/'))
+        .unwrap_or(path)
+        .trim_start_matches('/');
+    point.join(rest)
 }
 
 #[cfg(test)]
@@ -323,9 +343,22 @@ mod tests {
         let memory = mount_point(MOUNTS, |t, o| {
             t == "cgroup" && o.split(',').any(|c| c == "memory")
         });
-        assert_eq!(memory, Some(PathBuf::from("/sys/fs/cgroup/memory")));
+        assert_eq!(
+            memory,
+            Some(("/".to_string(), PathBuf::from("/sys/fs/cgroup/memory")))
+        );
         let v2 = mount_point(MOUNTS, |t, _| t == "cgroup2");
-        assert_eq!(v2, Some(PathBuf::from("/sys/fs/cgroup/unified")));
+        assert_eq!(
+            v2,
+            Some(("/".to_string(), PathBuf::from("/sys/fs/cgroup/unified")))
+        );
         assert_eq!(mount_point(MOUNTS, |t, _| t == "none"), None);
+        // A container's mount starts at its own group: our path is below it.
+        let point = Path::new("/sys/fs/cgroup/pids");
+        assert_eq!(
+            under("/docker/abc", point, "/docker/abc/job"),
+            PathBuf::from("/sys/fs/cgroup/pids/job")
+        );
+        assert_eq!(under("/", point, "/"), PathBuf::from("/sys/fs/cgroup/pids"));
     }
 }

@@ -16,9 +16,9 @@ use crate::error::{Error, Result};
 use crate::exercise::Checklist;
 use crate::shell::course::{Catalog, ExerciseInfo, Grading, Notebook, forbidden_row};
 use crate::shell::grade::{
-    CopyLimits, Deps, GradedFn, Job, Limits, ManualMarks, Play, Sandbox, ScoredExercise,
+    Answered, CopyLimits, Deps, GradedFn, Job, Limits, ManualMarks, Play, Sandbox, ScoredExercise,
     build_program, copy_submission, feedback_html, feedback_md, grades_csv, hand_graded_md,
-    marks_template, participant_main, scorer_main,
+    marks_template, participant_main, read_answers, scorer_main,
 };
 
 /// What `mmsearch grade` is asked to do.
@@ -167,6 +167,8 @@ pub struct ClassReport {
     pub scoring_seconds: f64,
     /// Participants kept from an interrupted run (`--resume`).
     pub resumed: usize,
+    /// Participants graded at once (one where the sandbox cannot limit each job's tasks).
+    pub jobs: usize,
 }
 
 /// A participant whose code has run: what grading them still needs (saved as `done.json`, so
@@ -287,18 +289,27 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             .output()
             .map_err(|e| Error::io(&scorer, e))?;
         if out.status.success() {
+            split_calls(&calls)?;
             replayable.push(s);
         } else {
             let why = String::from_utf8_lossy(&out.stderr);
             not_graded.push((s.info.id.clone(), first_line(&why).to_string()));
         }
     }
-    // What a resumed participant's answers were given: kept only if the calls are the same.
+    // What a resumed participant's answers were given: kept only if the calls, the catalog
+    // (limits, forbidden names), the course files and this grader are the same.
     let mut batch_digest = Digest::new();
+    batch_digest.add(env!("CARGO_PKG_VERSION").as_bytes());
+    let info_toml = options.repo.join("exercises/info.toml");
+    batch_digest.add(&std::fs::read(&info_toml).map_err(|e| Error::io(&info_toml, e))?);
     for s in &replayable {
         batch_digest.add(s.info.id.as_bytes());
         let calls = work.join(format!("calls/{}.json", s.info.id));
         batch_digest.add(&std::fs::read(&calls).map_err(|e| Error::io(&calls, e))?);
+        for name in ["stub.rs", "solution.rs", "hidden.rs"] {
+            let p = course.join("exercises").join(&s.info.id).join(name);
+            batch_digest.add(&std::fs::read(&p).map_err(|e| Error::io(&p, e))?);
+        }
     }
     let batch_digest = batch_digest.hex();
     let stamp = work.join("batch.digest");
@@ -361,10 +372,17 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
         }
     }
 
+    // Without a task limit per job, a fork bomb in one job would starve the jobs beside it: one
+    // at a time then.
+    let jobs = if options.sandbox.limits_tasks_per_job() {
+        options.jobs.max(1)
+    } else {
+        1
+    };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
-        for _ in 0..options.jobs.max(1) {
+        for _ in 0..jobs {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -425,6 +443,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
         setup_seconds,
         scoring_seconds,
         resumed,
+        jobs,
     };
     write(&options.out.join("grades.csv"), &grades_csv(&report))?;
     let feedback = options.out.join("feedback");
@@ -444,7 +463,14 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             &marks_template(&report),
         )?;
     }
-    std::fs::remove_dir_all(&work).map_err(|e| Error::io(&work, e))?;
+    // The outputs are written: a work folder that will not go (a participant's program made
+    // a folder of its own unreadable) is only worth a warning.
+    if let Err(e) = std::fs::remove_dir_all(&work) {
+        eprintln!(
+            "warning: could not remove the work folder {}: {e}",
+            work.display()
+        );
+    }
     Ok(report)
 }
 
@@ -523,6 +549,71 @@ fn plain_id(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
+/// How many calls a calls file holds.
+fn call_count(calls: &Path) -> Result<usize> {
+    let text = std::fs::read_to_string(calls).map_err(|e| Error::io(calls, e))?;
+    let list: Vec<serde_json::Value> = serde_json::from_str(&text)
+        .map_err(|e| Error::Grade(format!("{}: not a list of calls: {e}", calls.display())))?;
+    Ok(list.len())
+}
+
+/// The text of the answers file a program left (untrusted: nothing of the job runs any more):
+/// opened without following a link or blocking on a FIFO, and taken only if it is a plain file
+/// of at most [`ANSWERS_BYTES`]; a missing file is no answers; otherwise why not.
+fn take_answers(path: &Path) -> std::result::Result<String, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let refused = |what: &str| {
+        format!(
+            "the program left its answers as {what}, not a plain file of at most {} MiB, so \
+             they were not read",
+            ANSWERS_BYTES >> 20
+        )
+    };
+    let file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(String::new()),
+        Err(e) => return Err(refused(&format!("something unreadable ({e})"))),
+    };
+    match file.metadata() {
+        Ok(m) if m.is_file() && m.len() <= ANSWERS_BYTES => {}
+        Ok(m) if m.is_file() => return Err(refused("a file too large")),
+        Ok(_) => return Err(refused("a folder, a link or a special file")),
+        Err(e) => return Err(refused(&format!("something unreadable ({e})"))),
+    }
+    let mut bytes = Vec::new();
+    file.take(ANSWERS_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|e| refused(&format!("something unreadable ({e})")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Splits the recorded calls `<id>.json` into `<id>.visible.json` and `<id>.hidden.json` (the
+/// visible checks' calls first, as many as `<id>.json.visible` says): each part runs in a
+/// process of its own.
+fn split_calls(calls: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(calls).map_err(|e| Error::io(calls, e))?;
+    let all: Vec<serde_json::Value> = serde_json::from_str(&text)
+        .map_err(|e| Error::Grade(format!("{}: not a list of calls: {e}", calls.display())))?;
+    let count = calls.with_extension("json.visible");
+    let visible: usize = std::fs::read_to_string(&count)
+        .map_err(|e| Error::io(&count, e))?
+        .trim()
+        .parse()
+        .map_err(|e| Error::Grade(format!("{}: {e}", count.display())))?;
+    let (v, h) = all.split_at(visible.min(all.len()));
+    for (part, list) in [("visible", v), ("hidden", h)] {
+        let json = serde_json::to_string(list)
+            .map_err(|e| Error::Grade(format!("cannot write the calls: {e}")))?;
+        write(&calls.with_extension(format!("{part}.json")), &json)?;
+    }
+    Ok(())
+}
+
 /// Points of a hand-graded exercise: its answer cell's nbgrader `points` in the released
 /// notebook (0 where it has none).
 fn hand_points(repo: &Path, info: &ExerciseInfo) -> f64 {
@@ -578,16 +669,18 @@ impl Batch<'_> {
         let saved: Option<Pending> = std::fs::read_to_string(&done)
             .ok()
             .and_then(|t| serde_json::from_str(&t).ok());
-        if root.exists() {
-            std::fs::remove_dir_all(&copy)
-                .or_else(|e| match e.kind() {
-                    std::io::ErrorKind::NotFound => Ok(()),
-                    _ => Err(e),
-                })
-                .map_err(|e| Error::io(&copy, e))?;
-        }
+        // A participant graded again starts from an empty folder: nothing a killed run's
+        // program left in its run folders (a link where the grader writes) is reused. A saved
+        // result keeps its folder (its answers) until the copy is compared.
+        let clear = |dir: &Path| -> Result<()> {
+            match std::fs::remove_dir_all(dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(dir, e)),
+                _ => Ok(()),
+            }
+        };
+        clear(if saved.is_some() { &copy } else { &root })?;
         std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
-        let report = copy_submission(
+        let mut report = copy_submission(
             &self.options.submissions.join(name),
             &copy,
             &CopyLimits::default(),
@@ -601,14 +694,23 @@ impl Batch<'_> {
             digest.add(format!("{}: {why:?}", p.display()).as_bytes());
         }
         let digest = digest.hex();
-        if let Some(mut saved) = saved
-            && saved.digest == digest
-            && saved.name == name
-        {
-            saved.resumed = true;
-            return Ok(saved);
+        match saved {
+            Some(mut saved) if saved.digest == digest && saved.name == name => {
+                saved.resumed = true;
+                return Ok(saved);
+            }
+            Some(_) => {
+                // Changed since: grade from an empty folder.
+                clear(&root)?;
+                std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+                report = copy_submission(
+                    &self.options.submissions.join(name),
+                    &copy,
+                    &CopyLimits::default(),
+                )?;
+            }
+            None => {}
         }
-        let _ = std::fs::remove_file(&done);
         let mut notes: Vec<String> = report
             .refused
             .iter()
@@ -626,6 +728,11 @@ impl Batch<'_> {
             .copied
             .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "ipynb"))
+            // Jupyter's `.ipynb_checkpoints/` (and any hidden folder) holds old copies.
+            .filter(|p| {
+                !p.components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            })
             .cloned()
             .collect();
         let mut loaded = BTreeMap::new();
@@ -713,54 +820,46 @@ impl Batch<'_> {
             let Some(prog) = program.get(&i) else {
                 continue;
             };
-            let run = root.join(format!("run-{}", info.id));
-            std::fs::create_dir_all(&run).map_err(|e| Error::io(&run, e))?;
-            let calls = run.join("calls.json");
-            std::fs::copy(self.work.join(format!("calls/{}.json", info.id)), &calls)
-                .map_err(|e| Error::io(&calls, e))?;
-            let seconds = info.time_limit_s.ceil().max(1.0) as u64;
-            let job = Job {
-                program: prog.clone(),
-                args: vec![
-                    info.id.clone().into(),
-                    calls.into(),
-                    run.join("answers.jsonl").into(),
-                ],
-                work: run.clone(),
-                read_only: vec![prog.parent().unwrap_or(&root).to_path_buf()],
-                env: vec![("RAYON_NUM_THREADS".into(), "1".into())],
-                limits: Limits {
-                    cpu_seconds: seconds,
-                    wall_seconds: 3 * seconds,
-                    ..Limits::default()
-                },
-            };
-            let ran = self.options.sandbox.run(&job)?;
-            let answers = run.join("answers.jsonl");
-            // The answers are read outside the sandbox: a plain file of bounded size only,
-            // never a link the program left in their place (nothing of the job runs now).
-            let plain = std::fs::symlink_metadata(&answers)
-                .map(|m| m.file_type().is_file() && m.len() <= ANSWERS_BYTES)
-                .unwrap_or(true);
-            let missing = if !plain {
-                let _ = std::fs::remove_file(&answers);
-                format!(
-                    "the program left its answers as something that is not a plain file of at \
-                     most {} MiB (a link?), so they were not read",
-                    ANSWERS_BYTES >> 20
-                )
-            } else if ran.stayed_within_limits() {
-                format!("the program {} before answering", ran.ending(&job.limits))
-            } else {
+            // The visible checks' calls and the hidden checks' calls run in two processes, so
+            // nothing of the hidden inputs can reach a visible row's message. The answers are
+            // taken out of the sandbox's folder into the grader's own.
+            let mut answered = Vec::new();
+            let mut stopped = None;
+            let mut missing = "the program ended before answering".to_string();
+            let mut offset = 0;
+            for part in ["visible", "hidden"] {
+                let calls = self.work.join(format!("calls/{}.{part}.json", info.id));
+                let count = call_count(&calls)?;
+                if count > 0 && stopped.is_none() {
+                    let (taken, why, ended) = self.run_part(prog, &root, info, part, &calls)?;
+                    if taken.len() < count {
+                        missing = ended;
+                    }
+                    answered.extend(taken.into_iter().filter(|a| a.index < count).map(|mut a| {
+                        a.index += offset;
+                        a
+                    }));
+                    stopped = why;
+                }
+                offset += count;
+            }
+            let answers = root.join(format!("answers-{}.jsonl", info.id));
+            let (text, missing) = match stopped {
                 // A run stopped at a limit, or one that left a process behind, earns nothing,
                 // whatever it answered first (a program that answers, then sleeps for ever).
-                let _ = std::fs::remove_file(&answers);
-                format!(
-                    "the program {}; a run stopped at a limit, or one that leaves a process \
-                     running, earns nothing",
-                    ran.ending(&job.limits)
-                )
+                Some(why) => (String::new(), why),
+                None => {
+                    let mut text = String::new();
+                    for a in &answered {
+                        let line = serde_json::to_string(a)
+                            .map_err(|e| Error::Grade(format!("an answer: {e}")))?;
+                        text.push_str(&line);
+                        text.push('\n');
+                    }
+                    (text, missing)
+                }
             };
+            write(&answers, &text)?;
             plays.push(Play {
                 key: format!("{name}/{}", info.id),
                 exercise: info.id.clone(),
@@ -784,6 +883,59 @@ impl Batch<'_> {
             .map_err(|e| Error::Grade(format!("cannot save {name}'s result: {e}")))?;
         write(&done, &json)?;
         Ok(pending)
+    }
+
+    /// Runs `prog` in the sandbox on one part (`visible` or `hidden`) of an exercise's calls,
+    /// in a fresh folder; its answers, why they earn nothing when they do (a limit reached, a
+    /// process left running, answers that are not a plain file), and how the program ended.
+    fn run_part(
+        &self,
+        prog: &Path,
+        root: &Path,
+        info: &ExerciseInfo,
+        part: &str,
+        calls: &Path,
+    ) -> Result<(Vec<Answered>, Option<String>, String)> {
+        let run = root.join(format!("run-{}-{part}", info.id));
+        std::fs::create_dir(&run).map_err(|e| Error::io(&run, e))?;
+        let given = run.join("calls.json");
+        std::fs::copy(calls, &given).map_err(|e| Error::io(&given, e))?;
+        let seconds = info.time_limit_s.ceil().max(1.0) as u64;
+        let job = Job {
+            program: prog.to_path_buf(),
+            args: vec![
+                info.id.clone().into(),
+                given.into(),
+                run.join("answers.jsonl").into(),
+            ],
+            work: run.clone(),
+            read_only: vec![prog.parent().unwrap_or(root).to_path_buf()],
+            env: vec![("RAYON_NUM_THREADS".into(), "1".into())],
+            limits: Limits {
+                cpu_seconds: seconds,
+                wall_seconds: 3 * seconds,
+                ..Limits::default()
+            },
+        };
+        let ran = self.options.sandbox.run(&job)?;
+        let ended = format!("the program {} before answering", ran.ending(&job.limits));
+        if !ran.stayed_within_limits() {
+            let why = format!(
+                "the program {}; a run stopped at a limit, or one that leaves a process running, \
+                 earns nothing",
+                ran.ending(&job.limits)
+            );
+            return Ok((Vec::new(), Some(why), ended));
+        }
+        match take_answers(&run.join("answers.jsonl")) {
+            Ok(text) => {
+                let path = root.join(format!("answers-{}-{part}.jsonl", info.id));
+                write(&path, &text)?;
+                let (answered, _) = read_answers(&path, ANSWERS_BYTES)?;
+                Ok((answered, None, ended))
+            }
+            Err(why) => Ok((Vec::new(), Some(why), ended)),
+        }
     }
 
     /// A participant's grades, from what the scorer made of their answers.

@@ -384,7 +384,7 @@ pub fn scorer_main(course: &Path, exercises: &[ScoredExercise]) -> String {
         }
         let _ = write!(
             s,
-            "    ({visible}, {hidden})\n}}\n\n",
+            "    let visible = {visible};\n    tape.end_of_visible();\n    (visible, {hidden})\n}}\n\n",
             visible = e.info.check,
             hidden = e.hidden_call(),
         );
@@ -410,7 +410,8 @@ pub fn scorer_main(course: &Path, exercises: &[ScoredExercise]) -> String {
 }
 
 /// The scorer's command line, given its exercises (`run`): `record <exercise> <calls.json>`
-/// runs the checks with the reference solution (which must pass them) and writes the calls;
+/// runs the checks with the reference solution (which must pass them) and writes the calls
+/// (and, in `<calls.json>.visible`, how many of them the visible checks made);
 /// `play <plays.json> <out.json>` plays each [`Play`] (one participant's answers to one
 /// exercise) in this one process, so what the checks compute for themselves (embeddings of the
 /// validation sets) is computed once, and writes `{key: [visible, hidden]}` as JSON.
@@ -447,6 +448,9 @@ pub fn scorer_command(
                     args[2]
                 )));
             }
+            // How many calls the visible checks made, beside the calls: `<calls>.visible`.
+            let visible = tape.visible_calls().unwrap_or(tape.calls().len());
+            write(&format!("{}.visible", args[3]), Ok(visible.to_string()))?;
             write(&args[3], serde_json::to_string(&tape.calls()))
         }
         Some("play") if args.len() == 4 => {
@@ -465,7 +469,11 @@ pub fn scorer_command(
                     })?;
                     calls.insert(p.calls.clone(), list);
                 }
-                let (answered, _) = read_answers(&p.answers, 1 << 28)?;
+                // Answers the grader could not read count as none (the play's `missing` says
+                // why): one participant's file never stops the class's scoring.
+                let answered = read_answers(&p.answers, 1 << 28)
+                    .map(|(a, _)| a)
+                    .unwrap_or_default();
                 let tape = Tape::playing(&calls[&p.calls], answered, &p.missing);
                 scored.insert(p.key, run(&p.exercise, &tape));
             }

@@ -1,10 +1,13 @@
-//! The instructor's grader (feature `grade`, Unix only), being built in steps. So far: the
-//! submission copier, which makes the private copy of a participant's folder that a sandbox will
-//! see, refusing links, special files and oversized or deeply nested entries; the sandbox
-//! (bubblewrap, Linux) that runs one job with no network, the system read-only and limits; and
-//! the trust model for exercises whose stubs are plain functions ([`Tape`]): the instructor's
-//! scorer records the calls, the participant's program ([`participant_main`], built by
-//! [`build_program`] in the sandbox) answers them, the scorer plays the answers outside.
+//! The instructor's grader (feature `grade`, Unix; its sandbox and `mmsearch grade` Linux):
+//! the submission copier ([`copy_submission`]: a private copy of a participant's folder,
+//! refusing links, special files and oversized or deeply nested entries); the sandbox
+//! ([`Sandbox`]: bubblewrap with no network and the system read-only, CPU, wall-clock, output and
+//! file limits, memory and tasks in a cgroup per job ([`Cgroups`]), a process left running
+//! reported); the trust model for exercises whose stubs are plain functions ([`Tape`]: the
+//! instructor's scorer records the calls, the participant's program ([`participant_main`], built
+//! by [`build_program`] in the sandbox) answers them, the scorer plays the answers outside);
+//! grading a class ([`grade_class`]); and what it writes ([`grades_csv`], [`feedback_md`],
+//! [`feedback_html`], [`hand_graded_md`], [`marks_template`], [`ManualMarks`], [`statistics`]).
 
 #[cfg(target_os = "linux")]
 mod build;

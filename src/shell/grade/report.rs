@@ -398,6 +398,7 @@ mod tests {
             setup_seconds: 0.0,
             scoring_seconds: 0.0,
             resumed: 0,
+            jobs: 1,
         }
     }
 

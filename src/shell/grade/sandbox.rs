@@ -211,6 +211,17 @@ impl Sandbox {
         })
     }
 
+    /// Whether each job's tasks (processes and threads) are limited on their own, so that one
+    /// job's fork bomb cannot starve another running beside it (a pids cgroup per job).
+    pub fn limits_tasks_per_job(&self) -> bool {
+        match self {
+            Sandbox::Bubblewrap { cgroups, .. } => {
+                cgroups.as_ref().is_some_and(|c| c.limits_tasks())
+            }
+            Sandbox::None => false,
+        }
+    }
+
     /// No sandbox: the job runs as this user, with the limits but without isolation.
     pub fn unsandboxed() -> Self {
         Sandbox::None
@@ -360,10 +371,12 @@ impl Sandbox {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
-        // Whatever the job left in its group goes too (bubblewrap's PID namespace already
-        // ended with it; without a sandbox this is what stops background processes), and
-        // everything in its cgroups.
-        kill_group(pid);
+        // Whatever the job left goes too: bubblewrap's PID namespace ended with it, and its
+        // cgroups are emptied; without a sandbox, its process group (a moment's risk: the
+        // group's number is free again once the job is reaped).
+        if matches!(self, Sandbox::None) {
+            kill_group(pid);
+        }
         let events = groups.map(|g| g.finish()).unwrap_or_default();
         let (stdout, cut_out) = collect(out);
         let (stderr, cut_err) = collect(err);
