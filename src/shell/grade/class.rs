@@ -400,7 +400,31 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
     for (name, graded) in results.into_inner().unwrap_or_default() {
         match graded {
             Ok(p) => pending.push(p),
-            Err(e) => refused.push((name, format!("could not be graded: {e}"))),
+            // Still a row (of zeros), so a spreadsheet or LMS import misses no one, and
+            // feedback that says why.
+            Err(e) => {
+                let why = format!("could not be graded: {e}");
+                refused.push((name.clone(), format!("{why} (a row of zeros)")));
+                pending.push(Pending {
+                    name,
+                    digest: String::new(),
+                    code: batch
+                        .exercises
+                        .iter()
+                        .map(|_| (Source::Refused(why.clone()), String::new()))
+                        .collect(),
+                    answers: batch
+                        .hand
+                        .iter()
+                        .map(|_| (Source::Refused(why.clone()), String::new()))
+                        .collect(),
+                    errors: BTreeMap::new(),
+                    notes: vec![why],
+                    plays: Vec::new(),
+                    seconds: (0.0, 0.0),
+                    resumed: false,
+                });
+            }
         }
     }
     pending.sort_by(|a, b| a.name.cmp(&b.name));
