@@ -102,6 +102,10 @@ struct GradeArgs {
     /// submission is unchanged), and grade the rest.
     #[arg(long)]
     resume: bool,
+    /// Show what the hidden tests found and expected in the feedback (by default: their names
+    /// and points only, so the hidden inputs stay private).
+    #[arg(long)]
+    show_hidden: bool,
 }
 
 #[derive(Args, Debug)]
@@ -304,6 +308,7 @@ fn grade(args: GradeArgs) -> Result<()> {
         notebook: args.notebook,
         manual: args.manual,
         resume: args.resume,
+        show_hidden: args.show_hidden,
     })?;
     if report.jobs < jobs {
         eprintln!(

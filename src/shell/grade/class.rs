@@ -42,6 +42,9 @@ pub struct ClassOptions {
     /// Keep what an interrupted run of the same batch into the same `out` finished
     /// (`--resume`): participants whose submission and recorded calls are unchanged.
     pub resume: bool,
+    /// Show the hidden tests' findings (found, expected) in the feedback too (`--show-hidden`);
+    /// by default they show their name and points only.
+    pub show_hidden: bool,
 }
 
 /// Where a participant's code for one exercise came from.
@@ -474,8 +477,12 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
     std::fs::create_dir_all(&feedback).map_err(|e| Error::io(&feedback, e))?;
     for p in &report.participants {
         let id = &p.student_id;
-        write(&feedback.join(format!("{id}.md")), &feedback_md(p))?;
-        write(&feedback.join(format!("{id}.html")), &feedback_html(p))?;
+        let full = options.show_hidden;
+        write(&feedback.join(format!("{id}.md")), &feedback_md(p, full))?;
+        write(
+            &feedback.join(format!("{id}.html")),
+            &feedback_html(p, full),
+        )?;
     }
     if !report.hand.is_empty() {
         write(

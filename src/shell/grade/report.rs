@@ -45,9 +45,10 @@ pub fn grades_csv(report: &ClassReport) -> String {
 }
 
 /// A participant's feedback: per exercise, where the code came from, the points, each visible
-/// test with what it found and expected, each hidden test's name and points only, and compile
-/// errors in full; then their hand marks, where merged.
-pub fn feedback_md(p: &ParticipantGrade) -> String {
+/// test with what it found and expected, each hidden test's name and points only (with what it
+/// found and expected too when `show_hidden`: the instructor's choice, `--show-hidden`), and
+/// compile errors in full; then their hand marks, where merged.
+pub fn feedback_md(p: &ParticipantGrade, show_hidden: bool) -> String {
     let mut s = format!(
         "# Feedback for {}\n\nTotal: {} of {} points.\n",
         p.student_id,
@@ -74,22 +75,15 @@ pub fn feedback_md(p: &ParticipantGrade) -> String {
             s.push_str("```\n");
         }
         if let Some(v) = &e.visible {
-            s.push_str("\n| test | result | found | expected | points |\n|---|---|---|---|---|\n");
-            for r in v.rows() {
-                let earned = if r.outcome.passed() { r.points } else { 0.0 };
-                let _ = writeln!(
-                    s,
-                    "| {} | {} | {} | {} | {} / {} |",
-                    cell(&r.name),
-                    r.outcome.label(),
-                    cell(&r.outcome.found()),
-                    cell(&r.expected),
-                    points(earned),
-                    points(r.points)
-                );
-            }
+            s.push('\n');
+            table(&mut s, v);
         }
-        if let Some(h) = &e.hidden {
+        if let Some(h) = &e.hidden
+            && show_hidden
+        {
+            s.push_str("\nHidden tests (shown in full by the instructor's choice):\n\n");
+            table(&mut s, h);
+        } else if let Some(h) = &e.hidden {
             s.push_str(
                 "\nHidden tests (their inputs and expected values stay with the instructor):\n\n",
             );
@@ -125,12 +119,31 @@ pub fn feedback_md(p: &ParticipantGrade) -> String {
     s
 }
 
+/// A checklist as a Markdown table: each row with its result, what it found and expected, and
+/// its points.
+fn table(s: &mut String, rows: &crate::exercise::Checklist) {
+    s.push_str("| test | result | found | expected | points |\n|---|---|---|---|---|\n");
+    for r in rows.rows() {
+        let earned = if r.outcome.passed() { r.points } else { 0.0 };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} / {} |",
+            cell(&r.name),
+            r.outcome.label(),
+            cell(&r.outcome.found()),
+            cell(&r.expected),
+            points(earned),
+            points(r.points)
+        );
+    }
+}
+
 /// The feedback as an HTML page. Whatever a submission controls (its panic messages, its file
 /// names, its compiler output) is shown as text: raw HTML becomes text, links and images are
 /// dropped.
-pub fn feedback_html(p: &ParticipantGrade) -> String {
+pub fn feedback_html(p: &ParticipantGrade, show_hidden: bool) -> String {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-    let md = feedback_md(p);
+    let md = feedback_md(p, show_hidden);
     let events = Parser::new_ext(&md, Options::ENABLE_TABLES).filter_map(|e| match e {
         Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
         Event::Start(Tag::Link { .. } | Tag::Image { .. })
@@ -410,7 +423,7 @@ mod tests {
             "<script>alert(1)</script> [click](javascript:alert(2))",
             "<img src=x onerror=alert(3)>.rs",
         );
-        let html = feedback_html(&p);
+        let html = feedback_html(&p, false);
         assert!(
             !html.contains("<script>") && !html.contains("<img"),
             "{html}"
@@ -418,6 +431,30 @@ mod tests {
         assert!(html.contains("&lt;script&gt;alert(1)"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("<table>") && html.contains("<h2>pca: 0 of 2 points</h2>"));
+    }
+
+    #[test]
+    fn hidden_findings_show_only_when_the_instructor_asks() {
+        let mut p = participant("ada", 0.0, "", "x");
+        let mut hidden = Checklist::new("pca");
+        hidden.check("other data, width 5", 1.0, || {
+            Ok(Verdict::that(false, "[0.25, 7]", "[0.5, 3]"))
+        });
+        p.exercises[0].hidden = Some(hidden);
+        let terse = feedback_md(&p, false);
+        assert!(
+            terse.contains("- other data, width 5: fail, 0 / 1"),
+            "{terse}"
+        );
+        assert!(
+            !terse.contains("[0.25, 7]") && !terse.contains("[0.5, 3]"),
+            "{terse}"
+        );
+        let full = feedback_md(&p, true);
+        assert!(
+            full.contains("| other data, width 5 | FAIL | [0.25, 7] | [0.5, 3] | 0 / 1 |"),
+            "{full}"
+        );
     }
 
     #[test]
@@ -474,9 +511,10 @@ mod tests {
             "student_id,metrics_differ\nada,1.5\nbob,\n"
         );
         assert!(
-            feedback_md(&r.participants[0]).contains("metrics_differ (graded by hand): 1.5 of 2")
+            feedback_md(&r.participants[0], false)
+                .contains("metrics_differ (graded by hand): 1.5 of 2")
         );
-        assert!(feedback_md(&r.participants[1]).contains("not marked yet (of 2 points)"));
+        assert!(feedback_md(&r.participants[1], false).contains("not marked yet (of 2 points)"));
     }
 
     #[test]
