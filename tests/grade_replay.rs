@@ -1,4 +1,5 @@
-//! The grader's trust model end to end, for the exercises whose stubs are plain functions: the
+//! The grader's trust model end to end, for the exercises whose stubs are plain functions (and
+//! `adam_step`, whose type runs through its driver): the
 //! scorer (reference solutions, hidden tests) records the calls outside; each participant's
 //! program is built by `rustc` in the sandbox against the dependencies built once, answers the
 //! calls there, and the scorer plays the answers outside. The replayed checks must judge every
@@ -26,6 +27,7 @@ const REPLAYED: &[&str] = &[
     "triplet_miners",
     "pca",
     "triplets_per_batch",
+    "adam_step",
     "search_metrics",
 ];
 
@@ -34,6 +36,8 @@ struct Setup {
     sandbox: Sandbox,
     scorer: PathBuf,
     functions: Vec<(String, Vec<GradedFn>)>,
+    /// The drivers of the exercises whose stubs define types.
+    drivers: Vec<(String, String)>,
     limits: Vec<(String, u64)>,
     root: tempfile::TempDir,
 }
@@ -109,6 +113,10 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
             .iter()
             .map(|s| (s.info.id.clone(), s.functions.clone()))
             .collect(),
+        drivers: scored
+            .iter()
+            .filter_map(|s| Some((s.info.id.clone(), s.driver.clone()?)))
+            .collect(),
         limits: scored
             .iter()
             .map(|s| (s.info.id.clone(), s.info.time_limit_s.ceil() as u64))
@@ -132,7 +140,16 @@ fn grade(who: &str, files: &[(&str, String)]) -> Graded {
     let mut fns = Vec::new();
     for (id, code) in files {
         let header = "#[allow(unused_imports)]\nuse multimodal_search::prelude::*;\n\n";
-        std::fs::write(work.join(format!("src/{id}.rs")), format!("{header}{code}")).unwrap();
+        let driver = s
+            .drivers
+            .iter()
+            .find(|(i, _)| i == id)
+            .map_or(String::new(), |(_, d)| format!("\n\n{d}"));
+        std::fs::write(
+            work.join(format!("src/{id}.rs")),
+            format!("{header}{code}{driver}"),
+        )
+        .unwrap();
         let f = s.functions.iter().find(|(i, _)| i == id).unwrap();
         fns.push(f.clone());
     }

@@ -25,6 +25,36 @@ pub struct AdamCase {
     pub steps: usize,
 }
 
+/// The starting values and the target of the comparison's problem, `sum((p - target)^2)`.
+fn problem() -> (Vec<f32>, Vec<f32>) {
+    let start: Vec<f32> = (0..12).map(|i| (i as f32 - 5.5) * 0.7).collect();
+    let target: Vec<f32> = (0..12).map(|i| ((i * 7) % 5) as f32 - 2.0).collect();
+    (start, target)
+}
+
+/// The parameters after each of `steps` steps of an optimizer made by `new` and moved by `step`,
+/// minimizing `sum((p - target)^2)` (gradient `2 (p - target)`) from `start`.
+///
+/// # Shapes
+/// `start`, `target`: `n` values; returns `steps` lists of `n`.
+pub fn trajectory<A>(
+    new: &impl Fn(usize, f64, f64, f64, f64) -> A,
+    step: &impl Fn(&mut A, &mut [f32], &[f32]),
+    case: AdamCase,
+    start: &[f32],
+    target: &[f32],
+) -> Vec<Vec<f32>> {
+    let mut mine = new(start.len(), case.lr, case.beta1, case.beta2, case.eps);
+    let mut p = start.to_vec();
+    let mut after = Vec::with_capacity(case.steps);
+    for _ in 0..case.steps {
+        let g: Vec<f32> = p.iter().zip(target).map(|(a, b)| 2.0 * (a - b)).collect();
+        step(&mut mine, &mut p, &g);
+        after.push(p.clone());
+    }
+    after
+}
+
 /// Minimizes `sum((p - target)^2)` from fixed starting values with the participant's optimizer
 /// and with candle's, and compares the parameters after `case.steps` steps (to 1e-6).
 pub fn verdict<A>(
@@ -32,10 +62,29 @@ pub fn verdict<A>(
     step: &impl Fn(&mut A, &mut [f32], &[f32]),
     case: AdamCase,
 ) -> Result<Verdict> {
-    let start: Vec<f32> = (0..12).map(|i| (i as f32 - 5.5) * 0.7).collect();
-    let target: Vec<f32> = (0..12).map(|i| ((i * 7) % 5) as f32 - 2.0).collect();
-    let grad =
-        |p: &[f32]| -> Vec<f32> { p.iter().zip(&target).map(|(a, b)| 2.0 * (a - b)).collect() };
+    verdict_of(
+        &|lr, beta1, beta2, eps, steps, start: &[f32], target: &[f32]| {
+            let case = AdamCase {
+                lr,
+                beta1,
+                beta2,
+                eps,
+                steps,
+            };
+            trajectory(new, step, case, start, target)
+        },
+        case,
+    )
+}
+
+/// [`verdict`] for an optimizer seen only through its trajectory: `run(lr, beta1, beta2, eps,
+/// steps, start, target)` gives the parameters after each step (the grader's way to an
+/// optimizer that runs in its sandbox).
+pub fn verdict_of(
+    run: &impl Fn(f64, f64, f64, f64, usize, &[f32], &[f32]) -> Vec<Vec<f32>>,
+    case: AdamCase,
+) -> Result<Verdict> {
+    let (start, target) = problem();
     // candle's AdamW, weight decay 0.
     let var = Var::from_tensor(&Tensor::new(start.as_slice(), &Device::Cpu)?)?;
     let t = Tensor::new(target.as_slice(), &Device::Cpu)?;
@@ -47,13 +96,19 @@ pub fn verdict<A>(
         weight_decay: 0.0,
     };
     let mut reference = AdamW::new(vec![var.clone()], params)?;
-    let mut mine = new(start.len(), case.lr, case.beta1, case.beta2, case.eps);
-    let mut p = start.clone();
+    let mine = run(
+        case.lr, case.beta1, case.beta2, case.eps, case.steps, &start, &target,
+    );
     for s in 1..=case.steps {
         reference.backward_step(&(var.as_tensor() - &t)?.sqr()?.sum_all()?)?;
-        let g = grad(&p);
-        step(&mut mine, &mut p, &g);
         let want = var.as_tensor().to_vec1::<f32>()?;
+        let Some(p) = mine.get(s - 1).filter(|p| p.len() == want.len()) else {
+            return Ok(Verdict::that(
+                false,
+                format!("no parameters of {} values after step {s}", want.len()),
+                format!("{} steps", case.steps),
+            ));
+        };
         if let Some(i) = (0..p.len()).find(|&i| (p[i] - want[i]).abs() > 1e-6 || !p[i].is_finite())
         {
             return Ok(Verdict::that(
@@ -86,6 +141,35 @@ pub fn check<A>(
     new: impl Fn(usize, f64, f64, f64, f64) -> A,
     step: impl Fn(&mut A, &mut [f32], &[f32]),
 ) -> Checklist {
+    check_driven(
+        move |lr, beta1, beta2, eps, steps, start: &[f32], target: &[f32]| {
+            let case = AdamCase {
+                lr,
+                beta1,
+                beta2,
+                eps,
+                steps,
+            };
+            trajectory(&new, &step, case, start, target)
+        },
+    )
+}
+
+/// [`check`] for an optimizer seen only through its trajectory (see [`verdict_of`]): how the
+/// grader checks an optimizer that runs in its sandbox.
+///
+/// # Example
+/// ```
+/// use multimodal_search::exercise::adam_step;
+/// // An optimizer that never moves.
+/// let frozen = |_: f64, _: f64, _: f64, _: f64, steps: usize, start: &[f32], _: &[f32]| {
+///     vec![start.to_vec(); steps]
+/// };
+/// assert!(!adam_step::check_driven(frozen).passed());
+/// ```
+pub fn check_driven(
+    run: impl Fn(f64, f64, f64, f64, usize, &[f32], &[f32]) -> Vec<Vec<f32>>,
+) -> Checklist {
     let mut c = Checklist::new("adam_step");
     let usual = AdamCase {
         lr: 0.1,
@@ -95,10 +179,10 @@ pub fn check<A>(
         steps: 1,
     };
     c.check("one step at lr 0.1, betas (0.9, 0.999)", 1.0, || {
-        verdict(&new, &step, usual)
+        verdict_of(&run, usual)
     });
     c.check("five steps at lr 0.1, betas (0.9, 0.999)", 2.0, || {
-        verdict(&new, &step, AdamCase { steps: 5, ..usual })
+        verdict_of(&run, AdamCase { steps: 5, ..usual })
     });
     c
 }

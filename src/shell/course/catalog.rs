@@ -51,6 +51,11 @@ pub struct ExerciseInfo {
     /// `multimodal_search::exercise::`; empty for hand-graded answers.
     #[serde(default)]
     pub check: String,
+    /// The check the grader's scorer calls instead, for an exercise whose stub defines types:
+    /// through the plain functions of its driver (`course/exercises/<id>/driver.rs`, compiled
+    /// beside the participant's code in the sandbox), `adam_step::check_driven(adam_trajectory)`.
+    #[serde(default)]
+    pub grader_check: Option<String>,
     /// Names the solution may not use (items of the crate that already answer the exercise).
     #[serde(default)]
     pub forbidden: Vec<String>,

@@ -203,6 +203,8 @@ struct Batch<'a> {
     exercises: Vec<(&'a ExerciseInfo, Vec<GradedFn>)>,
     /// The hand-graded exercises, with their points.
     hand: Vec<(&'a ExerciseInfo, f64)>,
+    /// The drivers of exercises whose stubs define types, by id (appended to their code).
+    drivers: BTreeMap<String, String>,
 }
 
 /// Grades every participant folder in `options.submissions`, writes `grades.csv` and
@@ -333,6 +335,10 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             .map(|s| (s.info, s.functions.clone()))
             .collect(),
         hand,
+        drivers: replayable
+            .iter()
+            .filter_map(|s| Some((s.info.id.clone(), s.driver.clone()?)))
+            .collect(),
     };
 
     let mut folders = Vec::new();
@@ -555,6 +561,11 @@ fn build_limits_for(exercises: Option<&[&ExerciseInfo]>) -> Limits {
         ..build_limits()
     }
 }
+
+/// The line before the grader's driver in a participant's module (an error past it means their
+/// types do not fit how the driver uses them: the stub's signatures).
+const DRIVER_MARK: &str =
+    "// ---- the grader's driver (course/exercises/<id>/driver.rs): not part of your code ----";
 
 /// The largest answers file read back from a run.
 const ANSWERS_BYTES: u64 = 64 << 20;
@@ -797,7 +808,12 @@ impl Batch<'_> {
         let src = root.join("build/src");
         std::fs::create_dir_all(&src).map_err(|e| Error::io(&src, e))?;
         for ((info, _), (_, text)) in self.exercises.iter().zip(&code) {
-            write(&src.join(format!("{}.rs", info.id)), text)?;
+            let mut file = text.clone();
+            if let Some(driver) = self.drivers.get(&info.id) {
+                // The grader's driver, after a marker line the error mapping looks for.
+                file.push_str(&format!("\n\n{DRIVER_MARK}\n{driver}"));
+            }
+            write(&src.join(format!("{}.rs", info.id)), &file)?;
         }
         // Build all together; where that fails, again without the exercises the errors point
         // at (their files, or their calls in main.rs), and one at a time if that cannot tell.
@@ -1182,7 +1198,30 @@ impl Batch<'_> {
                         first_line(&d.rendered)
                     ),
                 ),
-                Some(f) => (file_of(f), d.rendered.clone()),
+                Some(f) => {
+                    let which = file_of(f);
+                    // An error in the grader's driver: their types do not fit the stub's.
+                    let in_driver = which.zip(d.line).is_some_and(|(i, line)| {
+                        let file = src.join(format!("{}.rs", self.exercises[i].0.id));
+                        std::fs::read_to_string(file).is_ok_and(|t| {
+                            t.lines()
+                                .position(|l| l == DRIVER_MARK)
+                                .is_some_and(|mark| line > mark)
+                        })
+                    });
+                    if in_driver {
+                        (
+                            which,
+                            format!(
+                                "your types' signatures differ from the stub's (the grader's \
+                                 driver does not compile with them):\n{}",
+                                first_line(&d.rendered)
+                            ),
+                        )
+                    } else {
+                        (which, d.rendered.clone())
+                    }
+                }
                 None => (None, d.rendered.clone()),
             })
             .collect();

@@ -7,7 +7,10 @@
 //! Both are written from the stubs' signatures: each public `fn` of a stub is one function the
 //! grader calls, its arguments crossing as owned values (`&Tensor` as `Tensor`, `&[f32]` as
 //! `Vec<f32>`). Exercises whose stubs define types (a struct with methods, a `Module`) are not
-//! replayable this way: [`graded_functions`] says so.
+//! replayable this way ([`graded_functions`] says so) unless the course gives a *driver*
+//! (`course/exercises/<id>/driver.rs` and `grader_check` in `info.toml`): plain functions over
+//! the participant's types, compiled at the end of their module, whose answers a check made for
+//! them (`adam_step::check_driven`) judges.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -281,6 +284,9 @@ pub struct ScoredExercise<'a> {
     pub functions: Vec<GradedFn>,
     /// Whether its hidden `check` takes the datasets first, as the visible one may.
     pub hidden_takes_data: bool,
+    /// Its driver (`driver.rs`), for an exercise whose stub defines types: plain functions over
+    /// the participant's types, compiled at the end of their module; `functions` are its.
+    pub driver: Option<String>,
 }
 
 impl<'a> ScoredExercise<'a> {
@@ -291,8 +297,23 @@ impl<'a> ScoredExercise<'a> {
             let p = dir.join(name);
             std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))
         };
-        let functions = graded_functions(&read("stub.rs")?)
-            .map_err(|e| Error::Answer(format!("{}: {e}", info.id)))?;
+        let driver = match (&info.grader_check, dir.join("driver.rs").is_file()) {
+            (Some(_), true) => Some(read("driver.rs")?),
+            (None, false) => None,
+            _ => {
+                return Err(Error::Answer(format!(
+                    "{}: a driver.rs and a grader_check in info.toml go together",
+                    info.id
+                )));
+            }
+        };
+        let functions = graded_functions(
+            driver
+                .as_deref()
+                .map_or(read("stub.rs")?, str::to_string)
+                .as_str(),
+        )
+        .map_err(|e| Error::Answer(format!("{}: {e}", info.id)))?;
         let hidden = read("hidden.rs")?;
         let hidden_takes_data = syn::parse_file(&hidden)
             .map_err(|e| Error::Answer(format!("{}: hidden.rs: {e}", info.id)))?
@@ -312,19 +333,31 @@ impl<'a> ScoredExercise<'a> {
             info,
             functions,
             hidden_takes_data,
+            driver,
         })
+    }
+
+    /// The visible check's call as the scorer makes it (`grader_check` where there is one).
+    fn visible_call(&self) -> &str {
+        self.info
+            .grader_check
+            .as_deref()
+            .unwrap_or(&self.info.check)
     }
 
     /// The hidden check's call: the visible one's arguments, given to `hidden::check`.
     fn hidden_call(&self) -> String {
-        let check = &self.info.check;
-        let args = check.find('(').map_or("()", |i| &check[i..]);
+        let check = self.visible_call();
+        let open = check.find('(').unwrap_or(check.len());
+        // `check` or `check_driven`: the hidden tests have one of each name they are called by.
+        let name = check[..open].rsplit("::").next().unwrap_or("check");
+        let args = check.get(open..).filter(|a| !a.is_empty()).unwrap_or("()");
         let args = if self.hidden_takes_data {
             args.to_string()
         } else {
             args.replacen("&data, ", "", 1)
         };
-        format!("hidden::check{args}")
+        format!("hidden::{name}{args}")
     }
 }
 
@@ -350,6 +383,7 @@ pub fn scorer_main(course: &Path, exercises: &[ScoredExercise]) -> String {
              \x20   pub mod solution {{\n\
              \x20       #[allow(unused_imports)] use multimodal_search::prelude::*;\n\
              \x20       include!({sol:?});\n\
+             {driver}\
              \x20   }}\n\
              \x20   pub mod hidden {{\n\
              \x20       use multimodal_search::exercise::*;\n\
@@ -362,6 +396,14 @@ pub fn scorer_main(course: &Path, exercises: &[ScoredExercise]) -> String {
              \x20   use multimodal_search::exercise::*;\n\
              \x20   use course_{id}::{{hidden, solution}};\n",
             sol = dir.join("solution.rs").display().to_string(),
+            driver = if e.driver.is_some() {
+                format!(
+                    "        include!({:?});\n",
+                    dir.join("driver.rs").display().to_string()
+                )
+            } else {
+                String::new()
+            },
             hid = dir.join("hidden.rs").display().to_string(),
         );
         for f in &e.functions {
@@ -385,7 +427,7 @@ pub fn scorer_main(course: &Path, exercises: &[ScoredExercise]) -> String {
         let _ = write!(
             s,
             "    let visible = {visible};\n    tape.end_of_visible();\n    (visible, {hidden})\n}}\n\n",
-            visible = e.info.check,
+            visible = e.visible_call(),
             hidden = e.hidden_call(),
         );
     }

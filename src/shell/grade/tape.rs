@@ -512,6 +512,9 @@ wire_tuple!(A 0, B 1);
 wire_tuple!(A 0, B 1, C 2);
 wire_tuple!(A 0, B 1, C 2, D 3);
 wire_tuple!(A 0, B 1, C 2, D 3, E 4);
+wire_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
+wire_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+wire_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
 impl ToWire for () {
     fn to_wire(&self) -> Value {
