@@ -62,19 +62,26 @@ pub fn verdict<A>(
     step: &impl Fn(&mut A, &mut [f32], &[f32]),
     case: AdamCase,
 ) -> Result<Verdict> {
-    verdict_of(
-        &|lr, beta1, beta2, eps, steps, start: &[f32], target: &[f32]| {
-            let case = AdamCase {
-                lr,
-                beta1,
-                beta2,
-                eps,
-                steps,
-            };
-            trajectory(new, step, case, start, target)
-        },
-        case,
-    )
+    verdict_of(&runner(new, step), case)
+}
+
+/// An optimizer made by `new` and moved by `step`, as the trajectory function [`verdict_of`]
+/// and [`check_driven`] take: `(lr, beta1, beta2, eps, steps, start, target)` to the parameters
+/// after each step.
+pub fn runner<A>(
+    new: impl Fn(usize, f64, f64, f64, f64) -> A,
+    step: impl Fn(&mut A, &mut [f32], &[f32]),
+) -> impl Fn(f64, f64, f64, f64, usize, &[f32], &[f32]) -> Vec<Vec<f32>> {
+    move |lr, beta1, beta2, eps, steps, start, target| {
+        let case = AdamCase {
+            lr,
+            beta1,
+            beta2,
+            eps,
+            steps,
+        };
+        trajectory(&new, &step, case, start, target)
+    }
 }
 
 /// [`verdict`] for an optimizer seen only through its trajectory: `run(lr, beta1, beta2, eps,
@@ -141,18 +148,7 @@ pub fn check<A>(
     new: impl Fn(usize, f64, f64, f64, f64) -> A,
     step: impl Fn(&mut A, &mut [f32], &[f32]),
 ) -> Checklist {
-    check_driven(
-        move |lr, beta1, beta2, eps, steps, start: &[f32], target: &[f32]| {
-            let case = AdamCase {
-                lr,
-                beta1,
-                beta2,
-                eps,
-                steps,
-            };
-            trajectory(&new, &step, case, start, target)
-        },
-    )
+    check_driven(runner(new, step))
 }
 
 /// [`check`] for an optimizer seen only through its trajectory (see [`verdict_of`]): how the
