@@ -68,6 +68,8 @@ pub fn verdict<A>(
 /// An optimizer made by `new` and moved by `step`, as the trajectory function [`verdict_of`]
 /// and [`check_driven`] take: `(lr, beta1, beta2, eps, steps, start, target)` to the parameters
 /// after each step.
+// The signature is the driver's, spelled out: a named type would hide what crosses the sandbox.
+#[allow(clippy::type_complexity)]
 pub fn runner<A>(
     new: impl Fn(usize, f64, f64, f64, f64) -> A,
     step: impl Fn(&mut A, &mut [f32], &[f32]),
