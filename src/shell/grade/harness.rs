@@ -133,7 +133,8 @@ pub fn graded_functions(stub: &str) -> Result<Vec<GradedFn>> {
                     _ => "an item other than a function".to_string(),
                 };
                 return Err(Error::Answer(format!(
-                    "the stub defines `{what}`: only plain functions are replayed so far"
+                    "the stub defines `{what}`: only plain functions are replayed, and types \
+                     through a course driver (none for this exercise yet)"
                 )));
             }
         }
