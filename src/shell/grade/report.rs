@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::exercise::Outcome as RowOutcome;
-use crate::shell::grade::{ClassReport, ParticipantGrade};
+use crate::shell::grade::{ClassReport, ParticipantGrade, Source};
 
 /// Points as a spreadsheet shows them: `5`, `4.5`, `0.25`.
 pub(crate) fn points(x: f64) -> String {
@@ -109,11 +109,14 @@ pub fn feedback_md(p: &ParticipantGrade, show_hidden: bool) -> String {
             Some(m) => format!("{} of {} points", points(m), points(h.max_score)),
             None => format!("not marked yet (of {} points)", points(h.max_score)),
         };
+        let from = match &h.source {
+            Source::Unchanged => "no answer (nothing changed from the release)".to_string(),
+            other => other.describe(),
+        };
         let _ = write!(
             s,
-            "\n## {} (graded by hand): {mark}\n\nGraded: {}.\n",
-            h.id,
-            h.source.describe()
+            "\n## {} (graded by hand): {mark}\n\nAnswer: {from}.\n",
+            h.id
         );
     }
     s
@@ -310,6 +313,10 @@ pub fn statistics(report: &ClassReport) -> Vec<String> {
         return lines;
     }
     let mut add = |id: &str, max: f64, mut scores: Vec<f64>| {
+        if scores.is_empty() {
+            lines.push(format!("{id} (of {}): no marks yet", points(max)));
+            return;
+        }
         scores.sort_by(f64::total_cmp);
         let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
         let median = match scores.len() {
@@ -365,7 +372,7 @@ fn cell(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::exercise::{Checklist, Verdict};
-    use crate::shell::grade::{ExerciseGrade, HandGrade, Source};
+    use crate::shell::grade::{ExerciseGrade, HandGrade};
 
     /// A participant whose exercise `pca` found `found` (a string their code controls) and whose
     /// notes name a file called `note`.
@@ -514,7 +521,15 @@ mod tests {
             feedback_md(&r.participants[0], false)
                 .contains("metrics_differ (graded by hand): 1.5 of 2")
         );
-        assert!(feedback_md(&r.participants[1], false).contains("not marked yet (of 2 points)"));
+        let fb = feedback_md(&r.participants[1], false);
+        assert!(fb.contains("not marked yet (of 2 points)"), "{fb}");
+        assert!(
+            fb.contains("Answer: no answer (nothing changed from the release)."),
+            "{fb}"
+        );
+        // Counted, but marked for nobody yet.
+        r.participants[0].hand[0].mark = None;
+        assert_eq!(statistics(&r)[1], "metrics_differ (of 2): no marks yet");
     }
 
     #[test]
