@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use multimodal_search::shell::course::{Catalog, Grading};
+use multimodal_search::shell::course::Catalog;
 
 fn main() {
     let n: usize = std::env::var("MMS_BENCH_CLASS")
@@ -20,12 +20,7 @@ fn main() {
         .unwrap_or(20);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let catalog = Catalog::load(&repo.join("exercises/info.toml")).expect("info.toml");
-    let auto: Vec<&str> = catalog
-        .exercises
-        .iter()
-        .filter(|e| e.grading == Grading::Auto)
-        .map(|e| e.id.as_str())
-        .collect();
+    let auto: Vec<&str> = catalog.auto_graded().map(|e| e.id.as_str()).collect();
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let class = tmp.path().join("class");
     for k in 0..n {

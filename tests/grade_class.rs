@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use multimodal_search::shell::course::{Catalog, Grading};
+use multimodal_search::shell::course::Catalog;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -59,12 +59,7 @@ fn a_synthetic_class_gets_exactly_its_expected_scores() {
     let tmp = tempfile::tempdir().unwrap();
     let class = tmp.path().join("class");
     std::fs::create_dir_all(&class).unwrap();
-    let auto: Vec<&str> = catalog
-        .exercises
-        .iter()
-        .filter(|e| e.grading == Grading::Auto)
-        .map(|e| e.id.as_str())
-        .collect();
+    let auto: Vec<&str> = catalog.auto_graded().map(|e| e.id.as_str()).collect();
     let all: BTreeMap<String, String> = auto
         .iter()
         .map(|id| (id.to_string(), solution(id)))

@@ -148,6 +148,11 @@ impl Catalog {
         Ok(c)
     }
 
+    /// The auto-graded exercises, in course order.
+    pub fn auto_graded(&self) -> impl Iterator<Item = &ExerciseInfo> {
+        self.exercises.iter().filter(|e| e.grading == Grading::Auto)
+    }
+
     /// The exercise `id`.
     pub fn get(&self, id: &str) -> Result<&ExerciseInfo> {
         self.exercises.iter().find(|e| e.id == id).ok_or_else(|| {

@@ -205,6 +205,8 @@ struct Batch<'a> {
     hand: Vec<(&'a ExerciseInfo, f64)>,
     /// The drivers of exercises whose stubs define types, by id (appended to their code).
     drivers: BTreeMap<String, String>,
+    /// How many calls the visible and the hidden checks of each exercise make, by id.
+    parts: BTreeMap<String, [usize; 2]>,
 }
 
 /// Grades every participant folder in `options.submissions`, writes `grades.csv` and
@@ -285,6 +287,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
         ))
     })?;
     let mut replayable = Vec::new();
+    let mut parts = BTreeMap::new();
     for s in &scored {
         let calls = work.join(format!("calls/{}.json", s.info.id));
         std::fs::create_dir_all(work.join("calls")).map_err(|e| Error::io(&work, e))?;
@@ -294,7 +297,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             .output()
             .map_err(|e| Error::io(&scorer, e))?;
         if out.status.success() {
-            split_calls(&calls)?;
+            parts.insert(s.info.id.clone(), split_calls(&calls)?);
             replayable.push(s);
         } else {
             let why = String::from_utf8_lossy(&out.stderr);
@@ -339,6 +342,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             .iter()
             .filter_map(|s| Some((s.info.id.clone(), s.driver.clone()?)))
             .collect(),
+        parts,
     };
 
     let mut folders = Vec::new();
@@ -591,14 +595,6 @@ fn plain_id(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
-/// How many calls a calls file holds.
-fn call_count(calls: &Path) -> Result<usize> {
-    let text = std::fs::read_to_string(calls).map_err(|e| Error::io(calls, e))?;
-    let list: Vec<serde_json::Value> = serde_json::from_str(&text)
-        .map_err(|e| Error::Grade(format!("{}: not a list of calls: {e}", calls.display())))?;
-    Ok(list.len())
-}
-
 /// The text of the answers file a program left (untrusted: nothing of the job runs any more):
 /// opened without following a link or blocking on a FIFO, and taken only if it is a plain file
 /// of at most [`ANSWERS_BYTES`]; a missing file is no answers; otherwise why not.
@@ -636,8 +632,8 @@ fn take_answers(path: &Path) -> std::result::Result<String, String> {
 
 /// Splits the recorded calls `<id>.json` into `<id>.visible.json` and `<id>.hidden.json` (the
 /// visible checks' calls first, as many as `<id>.json.visible` says): each part runs in a
-/// process of its own.
-fn split_calls(calls: &Path) -> Result<()> {
+/// process of its own. Returns how many calls each part holds.
+fn split_calls(calls: &Path) -> Result<[usize; 2]> {
     let text = std::fs::read_to_string(calls).map_err(|e| Error::io(calls, e))?;
     let all: Vec<serde_json::Value> = serde_json::from_str(&text)
         .map_err(|e| Error::Grade(format!("{}: not a list of calls: {e}", calls.display())))?;
@@ -653,7 +649,7 @@ fn split_calls(calls: &Path) -> Result<()> {
             .map_err(|e| Error::Grade(format!("cannot write the calls: {e}")))?;
         write(&calls.with_extension(format!("{part}.json")), &json)?;
     }
-    Ok(())
+    Ok([v.len(), h.len()])
 }
 
 /// Points of a hand-graded exercise: its answer cell's nbgrader `points` in the released
@@ -874,9 +870,9 @@ impl Batch<'_> {
             let mut stopped = None;
             let mut missing = "the program ended before answering".to_string();
             let mut offset = 0;
-            for part in ["visible", "hidden"] {
+            let counts = self.parts.get(&info.id).copied().unwrap_or_default();
+            for (part, count) in ["visible", "hidden"].into_iter().zip(counts) {
                 let calls = self.work.join(format!("calls/{}.{part}.json", info.id));
-                let count = call_count(&calls)?;
                 if count > 0 && stopped.is_none() {
                     let (taken, why, ended) = self.run_part(prog, &root, info, part, &calls)?;
                     if taken.len() < count {
