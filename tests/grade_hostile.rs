@@ -141,6 +141,7 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
     // Two honest participants, around the hostile ones in name order.
     let solution = course("draw_digit", "solution.rs");
     let time_mask = course("time_mask", "solution.rs");
+    let transforms = course("compose_transforms", "solution.rs");
     for who in ["honest_a", "zz_honest"] {
         draw_digit(&class, who, &solution);
         put(
@@ -148,6 +149,13 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
             who,
             "exercises/src/time_mask.rs",
             &format!("{HEADER}{time_mask}"),
+        );
+        // An exercise that trains in the sandbox, on the blinded data, beside the attacks.
+        put(
+            &class,
+            who,
+            "exercises/src/compose_transforms.rs",
+            &format!("{HEADER}{transforms}"),
         );
     }
 
@@ -439,6 +447,7 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
         [
             "student_id",
             "draw_digit",
+            "compose_transforms",
             "time_mask",
             "raw_score",
             "score",
@@ -451,15 +460,19 @@ fn hostile_submissions_are_contained_and_earn_nothing() {
         let cells: Vec<&str> = line.split(',').collect();
         let who = cells[0];
         seen.push(who.to_string());
-        let (dd, tm): (f64, f64) = (cells[1].parse().unwrap(), cells[2].parse().unwrap());
+        let points: Vec<f64> = cells[1..4].iter().map(|c| c.parse().unwrap()).collect();
         if who.contains("honest") {
             assert_eq!(
-                (dd, tm),
-                (max("draw_digit"), max("time_mask")),
+                points,
+                [
+                    max("draw_digit"),
+                    max("compose_transforms"),
+                    max("time_mask")
+                ],
                 "{who}:\n{two}"
             );
         } else {
-            assert_eq!((dd, tm), (0.0, 0.0), "{who} earned points:\n{two}");
+            assert_eq!(points, [0.0; 3], "{who} earned points:\n{two}");
         }
     }
     let expected = [

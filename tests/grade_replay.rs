@@ -1,5 +1,5 @@
 //! The grader's trust model end to end, for the exercises whose stubs are plain functions (and
-//! `adam_step`, whose type runs through its driver): the
+//! those whose types or training runs go through a driver): the
 //! scorer (reference solutions, hidden tests) records the calls outside; each participant's
 //! program is built by `rustc` in the sandbox against the dependencies built once, answers the
 //! calls there, and the scorer plays the answers outside. The replayed checks must judge every
@@ -12,11 +12,12 @@ use std::process::Command;
 use std::sync::LazyLock;
 use std::time::Instant;
 
+use multimodal_search::data::DataDir;
 use multimodal_search::exercise::{Checklist, Outcome as Row};
 use multimodal_search::shell::course::Catalog;
 use multimodal_search::shell::grade::{
-    Deps, GradedFn, Job, Limits, Play, Sandbox, ScoredExercise, build_program, participant_main,
-    scorer_main,
+    Deps, GradedFn, Job, Limits, Play, Sandbox, ScoredExercise, blind_copy, build_program,
+    participant_main, scorer_main,
 };
 
 /// The exercises replayed so far (plain functions, inputs that fit in a calls file).
@@ -29,6 +30,11 @@ const REPLAYED: &[&str] = &[
     "triplets_per_batch",
     "adam_step",
     "search_metrics",
+    "projection_head",
+    "own_encoder",
+    "compose_transforms",
+    "heads_in_model",
+    "classification_only",
 ];
 
 struct Setup {
@@ -39,6 +45,8 @@ struct Setup {
     /// The drivers of the exercises whose stubs define types.
     drivers: Vec<(String, String)>,
     limits: Vec<(String, u64)>,
+    /// The sandbox's data: MNIST and FSDD without the validation labels.
+    data: PathBuf,
     root: tempfile::TempDir,
 }
 
@@ -100,6 +108,9 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    let data = root.path().join("data");
+    let blind = blind_copy(&DataDir::resolve(None, true), &data).unwrap();
+    assert_eq!(blind.blinded_images, 10_000);
     println!(
         "setup: deps, scorer built and {} exercises recorded in {:.1} s",
         REPLAYED.len(),
@@ -121,6 +132,7 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
             .iter()
             .map(|s| (s.info.id.clone(), s.info.time_limit_s.ceil() as u64))
             .collect(),
+        data,
         root,
     }
 });
@@ -134,6 +146,11 @@ enum Graded {
 
 /// Grades `files` (exercise id, the participant's code for it) as participant `who`.
 fn grade(who: &str, files: &[(&str, String)]) -> Graded {
+    grade_seeing(who, files, &SETUP.data)
+}
+
+/// [`grade`], with `data` as the sandbox's data folder.
+fn grade_seeing(who: &str, files: &[(&str, String)], data: &Path) -> Graded {
     let s = &*SETUP;
     let work = s.root.path().join("participants").join(who);
     std::fs::create_dir_all(work.join("src")).unwrap();
@@ -184,8 +201,12 @@ fn grade(who: &str, files: &[(&str, String)]) -> Graded {
             program: program.clone(),
             args: vec![id.into(), calls.into(), answers.clone().into()],
             work: work.clone(),
-            read_only: vec![],
-            env: vec![("RAYON_NUM_THREADS".into(), "1".into())],
+            read_only: vec![data.to_path_buf()],
+            env: vec![
+                ("RAYON_NUM_THREADS".into(), "1".into()),
+                ("MMS_DATA".into(), data.display().to_string()),
+                ("MMS_OFFLINE".into(), "1".into()),
+            ],
             limits: Limits {
                 cpu_seconds: seconds,
                 wall_seconds: 3 * seconds,
@@ -359,4 +380,71 @@ fn printing_exiting_looping_or_reading_the_tests_earns_nothing() {
         }
         Graded::Scored(s) => panic!("include_str! of the hidden tests built: {s:?}"),
     }
+}
+
+/// An encoder that trains a little, then answers the validation images with their labels, read
+/// from the data folder (prediction batches are 500 images, in order): with the real data it
+/// earns the accuracy points; with the grader's blinded copy it reads zeros and earns nothing.
+const LABEL_READER: &str = r#"
+static CHUNK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+pub struct MyEncoder { fc: multimodal_search::candle_nn::Linear }
+impl MyEncoder {
+    pub fn new(vb: VarBuilder) -> Result<Self> {
+        Ok(Self { fc: multimodal_search::candle_nn::linear(784, 10, vb.pp("fc"))? })
+    }
+    pub fn forward(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
+        use multimodal_search::candle_core::{DType, Module};
+        let b = x.dim(0)?;
+        let e = Tensor::zeros((b, 128), DType::F32, x.device())?;
+        if b != 500 {
+            return Ok((e, self.fc.forward(&x.flatten_from(1)?)?));
+        }
+        let k = CHUNK.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let labels = DataDir::resolve(None, true).mnist(MnistSplit::Test)?.labels().to_vec();
+        let mut z = vec![0f32; b * 10];
+        for i in 0..b {
+            z[i * 10 + labels[k * 500 + i] as usize] = 100.0;
+        }
+        Ok((e, Tensor::from_vec(z, (b, 10), x.device())?))
+    }
+}
+"#;
+
+#[test]
+fn the_validation_labels_are_not_in_the_sandbox() {
+    let real = DataDir::resolve(None, true);
+    let truth = real
+        .mnist(multimodal_search::data::MnistSplit::Test)
+        .unwrap();
+    let zeros = truth.labels()[..2000].iter().filter(|&&l| l == 0).count();
+    let accuracy_row = |v: &Checklist| {
+        v.rows()
+            .iter()
+            .find(|r| r.name.contains("validation accuracy"))
+            .unwrap()
+            .clone()
+    };
+    // The control: the same code, shown the real labels, earns the accuracy points.
+    let seen = scored(grade_seeing(
+        "label-reader-real",
+        &[("own_encoder", LABEL_READER.to_string())],
+        real.root(),
+    ));
+    let (_, v, _) = &seen[0];
+    let row = accuracy_row(v);
+    assert!(row.outcome.passed(), "with the real labels: {v}");
+    // In the grader's copy every validation label is 0: it predicts 0 everywhere.
+    let blind = scored(grade(
+        "label-reader",
+        &[("own_encoder", LABEL_READER.to_string())],
+    ));
+    let (_, v, h) = &blind[0];
+    let row = accuracy_row(v);
+    assert!(!row.outcome.passed(), "with the blinded copy: {v}");
+    let share = format!("{:.3}", zeros as f64 / 2000.0);
+    assert!(
+        format!("{row:?}").contains(&share),
+        "{row:?} (zeros: {share})"
+    );
+    assert!(!h.passed(), "{h}");
 }

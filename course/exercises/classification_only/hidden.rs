@@ -1,5 +1,10 @@
 /// Hidden tests of `classification_only`: other logits and labels, a single row, three classes.
-pub fn check(_data: &TutorialData, loss: impl Fn(&Tensor, &Tensor) -> Result<Tensor>) -> Checklist {
+pub fn check(data: &TutorialData, loss: impl Fn(&Tensor, &Tensor) -> Result<Tensor>) -> Checklist {
+    check_driven(data, loss, |_| Ok(Vec::new()))
+}
+
+/// [`check`] as the grader calls it: these tests need no training run.
+pub fn check_driven(_data: &TutorialData, loss: impl Fn(&Tensor, &Tensor) -> Result<Tensor>, _classes: impl Fn(u64) -> Result<Vec<u32>>) -> Checklist {
     let mut c = Checklist::new("classification_only");
     let cases: [(&str, Vec<f32>, Vec<u32>); 2] = [
         ("hidden: one row of 10 logits", (0..10).map(|i| (i as f32 * 0.7).sin() * 3.0).collect(), vec![4]),

@@ -12,13 +12,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use crate::data::DataDir;
 use crate::error::{Error, Result};
 use crate::exercise::Checklist;
 use crate::shell::course::{Catalog, ExerciseInfo, Grading, Notebook, forbidden_row};
 use crate::shell::grade::{
     Answered, CopyLimits, Deps, GradedFn, Job, Limits, ManualMarks, Play, Sandbox, ScoredExercise,
-    build_program, copy_submission, feedback_html, feedback_md, grades_csv, hand_graded_md,
-    marks_template, participant_main, read_answers, scorer_main,
+    blind_copy, build_program, copy_submission, feedback_html, feedback_md, grades_csv,
+    hand_graded_md, marks_template, participant_main, read_answers, scorer_main,
 };
 
 /// What `mmsearch grade` is asked to do.
@@ -207,6 +208,8 @@ struct Batch<'a> {
     drivers: BTreeMap<String, String>,
     /// How many calls the visible and the hidden checks of each exercise make, by id.
     parts: BTreeMap<String, [usize; 2]>,
+    /// The sandbox's data folder ([`blind_copy`]), mounted read-only in every run.
+    data: PathBuf,
 }
 
 /// Grades every participant folder in `options.submissions`, writes `grades.csv` and
@@ -327,6 +330,12 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
         std::fs::remove_dir_all(&participants_dir).map_err(|e| Error::io(&participants_dir, e))?;
     }
     write(&stamp, &batch_digest)?;
+    // What the participants' programs may train on: the data without the validation labels.
+    let data = work.join("data");
+    if data.exists() {
+        std::fs::remove_dir_all(&data).map_err(|e| Error::io(&data, e))?;
+    }
+    blind_copy(&DataDir::resolve(None, true), &data)?;
     let setup_seconds = t0.elapsed().as_secs_f64();
     let batch = Batch {
         options,
@@ -343,6 +352,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             .filter_map(|s| Some((s.info.id.clone(), s.driver.clone()?)))
             .collect(),
         parts,
+        data,
     };
 
     let mut folders = Vec::new();
@@ -952,8 +962,15 @@ impl Batch<'_> {
                 run.join("answers.jsonl").into(),
             ],
             work: run.clone(),
-            read_only: vec![prog.parent().unwrap_or(root).to_path_buf()],
-            env: vec![("RAYON_NUM_THREADS".into(), "1".into())],
+            read_only: vec![
+                prog.parent().unwrap_or(root).to_path_buf(),
+                self.data.clone(),
+            ],
+            env: vec![
+                ("RAYON_NUM_THREADS".into(), "1".into()),
+                ("MMS_DATA".into(), self.data.display().to_string()),
+                ("MMS_OFFLINE".into(), "1".into()),
+            ],
             limits: Limits {
                 cpu_seconds: seconds,
                 wall_seconds: 3 * seconds,

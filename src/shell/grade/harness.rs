@@ -416,7 +416,20 @@ pub fn scorer_main(course: &Path, exercises: &[ScoredExercise]) -> String {
                 .map(|(p, n)| format!("{n}: {}", p.ty))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let tuple = names.iter().map(|n| format!("{n},")).collect::<String>();
+            // What the tape records: references as they are, owned values as clones (the
+            // solution takes the values themselves).
+            let tuple = f
+                .params
+                .iter()
+                .zip(&names)
+                .map(|(p, n)| {
+                    if p.by_ref {
+                        format!("{n},")
+                    } else {
+                        format!("{n}.clone(),")
+                    }
+                })
+                .collect::<String>();
             let _ = writeln!(
                 s,
                 "    let {name} = |{typed}| -> {out} {{ tape.call({name:?}, ({tuple}), || solution::{name}({args})) }};",

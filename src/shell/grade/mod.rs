@@ -10,6 +10,8 @@
 //! [`feedback_html`], [`hand_graded_md`], [`marks_template`], [`ManualMarks`], [`statistics`]).
 
 #[cfg(target_os = "linux")]
+mod blind;
+#[cfg(target_os = "linux")]
 mod build;
 #[cfg(target_os = "linux")]
 mod cgroup;
@@ -23,6 +25,8 @@ mod report;
 mod sandbox;
 mod tape;
 
+#[cfg(target_os = "linux")]
+pub use blind::{BlindCopy, blind_copy};
 #[cfg(target_os = "linux")]
 pub use build::{Built, Deps, Diagnostic, build_program};
 #[cfg(target_os = "linux")]
