@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 use multimodal_search::data::DataDir;
+use multimodal_search::exercise::random_forest;
+use multimodal_search::exercise::training::{SECRET_ORDER_VAR, secret_order};
 use multimodal_search::exercise::{Checklist, Outcome as Row};
 use multimodal_search::shell::course::Catalog;
 use multimodal_search::shell::grade::{
@@ -35,6 +37,7 @@ const REPLAYED: &[&str] = &[
     "compose_transforms",
     "heads_in_model",
     "classification_only",
+    "random_forest",
 ];
 
 struct Setup {
@@ -94,12 +97,18 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
         let errors: Vec<_> = built.errors.iter().map(|d| d.rendered.as_str()).collect();
         panic!("the scorer does not build:\n{}", errors.join("\n"))
     });
+    // The sandbox's data, as the grader makes it: the test images in the batch's secret order,
+    // their labels 0; the scorer records its reference runs on it, in that order.
+    let data = root.path().join("data");
+    let blind = blind_copy(&DataDir::resolve(None, true), &data, SECRET).unwrap();
+    assert_eq!(blind.blinded_images, 10_000);
     let calls = root.path().join("calls");
     std::fs::create_dir_all(&calls).unwrap();
     for id in REPLAYED {
         let out = Command::new(&scorer)
             .args(["record", id])
             .arg(calls.join(format!("{id}.json")))
+            .envs(scorer_env(&data, Some(SECRET)))
             .output()
             .unwrap();
         assert!(
@@ -108,9 +117,6 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let data = root.path().join("data");
-    let blind = blind_copy(&DataDir::resolve(None, true), &data).unwrap();
-    assert_eq!(blind.blinded_images, 10_000);
     println!(
         "setup: deps, scorer built and {} exercises recorded in {:.1} s",
         REPLAYED.len(),
@@ -144,13 +150,42 @@ enum Graded {
     DidNotBuild(Vec<(Option<String>, String)>),
 }
 
-/// Grades `files` (exercise id, the participant's code for it) as participant `who`.
-fn grade(who: &str, files: &[(&str, String)]) -> Graded {
-    grade_seeing(who, files, &SETUP.data)
+/// The batch's secret order (the grader draws one per batch).
+const SECRET: u64 = 20_261_204;
+
+/// The scorer's environment: the secret order, where there is one, and the sandbox's data.
+fn scorer_env(data: &Path, secret: Option<u64>) -> Vec<(String, String)> {
+    let mut env = vec![("MMS_DRIVER_DATA".to_string(), data.display().to_string())];
+    if let Some(s) = secret {
+        env.push((SECRET_ORDER_VAR.to_string(), s.to_string()));
+    }
+    env
 }
 
-/// [`grade`], with `data` as the sandbox's data folder.
-fn grade_seeing(who: &str, files: &[(&str, String)], data: &Path) -> Graded {
+/// Grades `files` (exercise id, the participant's code for it) as participant `who`, as the
+/// grader does: the blinded data in the sandbox, the secret order in the scorer.
+fn grade(who: &str, files: &[(&str, String)]) -> Graded {
+    let data = SETUP.data.clone();
+    grade_seeing(
+        who,
+        files,
+        std::slice::from_ref(&data),
+        &[],
+        &data,
+        Some(SECRET),
+    )
+}
+
+/// [`grade`], with `mounts` readable in the sandbox, `env` added there, `data` its `MMS_DATA`,
+/// and `secret` the scorer's order.
+fn grade_seeing(
+    who: &str,
+    files: &[(&str, String)],
+    mounts: &[PathBuf],
+    env: &[(&str, &Path)],
+    data: &Path,
+    secret: Option<u64>,
+) -> Graded {
     let s = &*SETUP;
     let work = s.root.path().join("participants").join(who);
     std::fs::create_dir_all(work.join("src")).unwrap();
@@ -201,12 +236,18 @@ fn grade_seeing(who: &str, files: &[(&str, String)], data: &Path) -> Graded {
             program: program.clone(),
             args: vec![id.into(), calls.into(), answers.clone().into()],
             work: work.clone(),
-            read_only: vec![data.to_path_buf()],
-            env: vec![
-                ("RAYON_NUM_THREADS".into(), "1".into()),
+            read_only: mounts.to_vec(),
+            env: [
+                ("RAYON_NUM_THREADS".to_string(), "1".to_string()),
                 ("MMS_DATA".into(), data.display().to_string()),
                 ("MMS_OFFLINE".into(), "1".into()),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                env.iter()
+                    .map(|(k, v)| (k.to_string(), v.display().to_string())),
+            )
+            .collect(),
             limits: Limits {
                 cpu_seconds: seconds,
                 wall_seconds: 3 * seconds,
@@ -229,6 +270,7 @@ fn grade_seeing(who: &str, files: &[(&str, String)], data: &Path) -> Graded {
             .arg("play")
             .arg(&plays)
             .arg(&scored)
+            .envs(scorer_env(&s.data, secret))
             .output()
             .unwrap();
         assert!(
@@ -383,8 +425,9 @@ fn printing_exiting_looping_or_reading_the_tests_earns_nothing() {
 }
 
 /// An encoder that trains a little, then answers the validation images with their labels, read
-/// from the data folder (prediction batches are 500 images, in order): with the real data it
-/// earns the accuracy points; with the grader's blinded copy it reads zeros and earns nothing.
+/// from the data folder (`LABELS_FROM`, else `MMS_DATA`) in the file's order (prediction batches
+/// are 500 images, in order): what a participant who copied MNIST's public test labels into
+/// their code, or who reads them from the sandbox's data, would try.
 const LABEL_READER: &str = r#"
 static CHUNK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 pub struct MyEncoder { fc: multimodal_search::candle_nn::Linear }
@@ -400,7 +443,8 @@ impl MyEncoder {
             return Ok((e, self.fc.forward(&x.flatten_from(1)?)?));
         }
         let k = CHUNK.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let labels = DataDir::resolve(None, true).mnist(MnistSplit::Test)?.labels().to_vec();
+        let root = std::env::var("LABELS_FROM").or_else(|_| std::env::var("MMS_DATA")).unwrap_or_default();
+        let labels = DataDir::new(root, true).mnist(MnistSplit::Test)?.labels().to_vec();
         let mut z = vec![0f32; b * 10];
         for i in 0..b {
             z[i * 10 + labels[k * 500 + i] as usize] = 100.0;
@@ -411,12 +455,11 @@ impl MyEncoder {
 "#;
 
 #[test]
-fn the_validation_labels_are_not_in_the_sandbox() {
+fn the_validation_labels_are_neither_in_the_sandbox_nor_in_the_order() {
     let real = DataDir::resolve(None, true);
     let truth = real
         .mnist(multimodal_search::data::MnistSplit::Test)
         .unwrap();
-    let zeros = truth.labels()[..2000].iter().filter(|&&l| l == 0).count();
     let accuracy_row = |v: &Checklist| {
         v.rows()
             .iter()
@@ -424,27 +467,104 @@ fn the_validation_labels_are_not_in_the_sandbox() {
             .unwrap()
             .clone()
     };
-    // The control: the same code, shown the real labels, earns the accuracy points.
+    let files = [("own_encoder", LABEL_READER.to_string())];
+    // The control: the real data in the sandbox, the images in their public order: the
+    // label reader earns the accuracy points.
+    let real_root = real.root().to_path_buf();
     let seen = scored(grade_seeing(
-        "label-reader-real",
-        &[("own_encoder", LABEL_READER.to_string())],
-        real.root(),
+        "label-reader-control",
+        &files,
+        std::slice::from_ref(&real_root),
+        &[],
+        &real_root,
+        None,
     ));
     let (_, v, _) = &seen[0];
-    let row = accuracy_row(v);
-    assert!(row.outcome.passed(), "with the real labels: {v}");
-    // In the grader's copy every validation label is 0: it predicts 0 everywhere.
-    let blind = scored(grade(
-        "label-reader",
-        &[("own_encoder", LABEL_READER.to_string())],
-    ));
+    assert!(accuracy_row(v).outcome.passed(), "the control: {v}");
+    // As the grader runs it: the sandbox's copy has every label 0, so it predicts 0 everywhere
+    // and scores the share of zeros among the labels in the secret order.
+    let blind = scored(grade("label-reader", &files));
     let (_, v, h) = &blind[0];
     let row = accuracy_row(v);
     assert!(!row.outcome.passed(), "with the blinded copy: {v}");
+    let zeros = secret_order(SECRET, truth.len())[..2000]
+        .iter()
+        .filter(|&&i| truth.labels()[i] == 0)
+        .count();
     let share = format!("{:.3}", zeros as f64 / 2000.0);
     assert!(
         format!("{row:?}").contains(&share),
         "{row:?} (zeros: {share})"
     );
     assert!(!h.passed(), "{h}");
+    // With the real labels in hand (public, say, or copied into the code), but the images in the
+    // secret order, it scores what chance does.
+    let data = SETUP.data.clone();
+    let copied = scored(grade_seeing(
+        "label-reader-public-labels",
+        &files,
+        &[data.clone(), real_root.clone()],
+        &[("LABELS_FROM", &real_root)],
+        &data,
+        Some(SECRET),
+    ));
+    let (_, v, _) = &copied[0];
+    let row = accuracy_row(v);
+    assert!(
+        !row.outcome.passed(),
+        "with the labels in the public order: {v}"
+    );
+    let found: f64 = format!("{:?}", row.outcome)
+        .split('"')
+        .find_map(|s| s.parse().ok())
+        .unwrap_or(1.0);
+    assert!(found < 0.2, "{row:?}");
+}
+
+/// A forest that answers by a row's place: FSDD's validation recordings are sorted by name, so
+/// by digit (30 of each), and the toy clusters alternate their labels.
+const BY_PLACE: &str = r#"
+pub fn forest_predict(_train: &[f32], labels: &[u32], test: &[f32], dim: usize, _f: random_forest::Forest) -> Vec<u32> {
+    let n = test.len() / dim.max(1);
+    let classes: std::collections::BTreeSet<u32> = labels.iter().copied().collect();
+    let classes: Vec<u32> = classes.into_iter().collect();
+    if n == 300 {
+        (0..n).map(|i| (i / 30) as u32).collect()
+    } else {
+        (0..n).map(|i| classes[i % classes.len().max(1)]).collect()
+    }
+}
+"#;
+
+#[test]
+fn an_answer_read_off_a_rows_place_earns_nothing() {
+    // The control, in this process (no secret order): the places give the FSDD rows away.
+    let data = multimodal_search::data::TutorialData::load(&DataDir::resolve(None, true)).unwrap();
+    let e = random_forest::embeddings(&data).unwrap();
+    let by_place = |_: &[f32], _: &[u32], test: &[f32], dim: usize, _: random_forest::Forest| {
+        (0..test.len() / dim)
+            .map(|i| (i / 30) as u32)
+            .collect::<Vec<u32>>()
+    };
+    let control = random_forest::scored(
+        &by_place,
+        (&e.audio_train, &e.audio_validation),
+        random_forest::Forest::EMBEDDINGS,
+        (random_forest::THRESHOLD_AUDIO, ""),
+    )
+    .unwrap();
+    assert!(control.passed, "the control: {control:?}");
+    // As the grader serves them, in the batch's secret order, it earns nothing there.
+    let files = [(
+        "random_forest",
+        format!("use multimodal_search::exercise::random_forest;\n{BY_PLACE}"),
+    )];
+    let graded = scored(grade("by-place", &files));
+    let (_, v, _) = &graded[0];
+    let fsdd = v
+        .rows()
+        .iter()
+        .find(|r| r.name.starts_with("FSDD embeddings"))
+        .unwrap();
+    assert!(!fsdd.outcome.passed(), "{v}");
 }

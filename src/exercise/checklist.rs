@@ -78,7 +78,7 @@ impl Verdict {
     pub fn equal<T: PartialEq + fmt::Debug + ?Sized>(found: &T, expected: &T) -> Self {
         Verdict {
             passed: found == expected,
-            found: format!("{found:?}"),
+            found: shortened(format!("{found:?}")),
             expected: format!("{expected:?}"),
         }
     }
@@ -389,3 +389,16 @@ impl fmt::Display for Checklist {
         write!(f, "{}", self.summary())
     }
 }
+
+/// At most [`FOUND_CHARS`] characters of `text` (a value found can be anything an answer held:
+/// a feedback row shows its start and its length).
+fn shortened(text: String) -> String {
+    if text.chars().count() <= FOUND_CHARS {
+        return text;
+    }
+    let start: String = text.chars().take(FOUND_CHARS).collect();
+    format!("{start}... ({} characters in all)", text.chars().count())
+}
+
+/// How much of a found value a row shows.
+const FOUND_CHARS: usize = 400;

@@ -213,6 +213,21 @@ pub fn scored(
     } else {
         format!("at least {threshold} (reference {reference})")
     };
+    // The test rows in the order they are served ([`served_order`]: shuffled by the grader's
+    // secret), so no answer can be read off a row's place.
+    let order = crate::exercise::training::served_order(test.len());
+    let test = &Table {
+        values: order
+            .iter()
+            .flat_map(|&i| {
+                test.values[i * test.dim..(i + 1) * test.dim]
+                    .iter()
+                    .copied()
+            })
+            .collect(),
+        dim: test.dim,
+        labels: order.iter().map(|&i| test.labels[i]).collect(),
+    };
     let p = forest_predict(
         &train.values,
         &train.labels,

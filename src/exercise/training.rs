@@ -148,6 +148,9 @@ pub fn accuracy_verdict(
     reference: &str,
 ) -> Verdict {
     let want = VALIDATION_IMAGES.min(labels.len());
+    // The labels of the images in the order the run was given them.
+    let order = served_order(labels.len());
+    let labels: Vec<u32> = order[..want].iter().map(|&i| labels[i]).collect();
     if predicted.len() != want {
         return Verdict::that(
             false,
@@ -155,12 +158,53 @@ pub fn accuracy_verdict(
             format!("one class for each of the first {want} validation images"),
         );
     }
-    let a = share_right(predicted, labels);
+    let a = share_right(predicted, &labels);
     Verdict::that(
         a >= threshold,
         format!("{a:.3}"),
         format!("at least {threshold} (reference {reference})"),
     )
+}
+
+/// The environment variable that holds a grading batch's secret order (see [`served_order`]).
+pub const SECRET_ORDER_VAR: &str = "MMS_GRADER_SECRET";
+
+/// The order in which a check serves `n` test items (validation images, test rows) to code it
+/// does not trust: `0..n` as they come, except in the grader's scorer, where a batch's secret
+/// seed ([`SECRET_ORDER_VAR`]) shuffles them, so that an answer cannot be guessed from an
+/// item's place (validation sets are public, and sorted files are sorted by label). The grader
+/// serves the sandbox's validation images in the same order ([`secret_order`]).
+///
+/// # Example
+/// ```
+/// use multimodal_search::exercise::training::served_order;
+/// // Outside the grader: as they come.
+/// assert_eq!(served_order(4), vec![0, 1, 2, 3]);
+/// ```
+pub fn served_order(n: usize) -> Vec<usize> {
+    match std::env::var(SECRET_ORDER_VAR)
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        Some(seed) => secret_order(seed, n),
+        None => (0..n).collect(),
+    }
+}
+
+/// `0..n` shuffled by `seed` (Fisher-Yates from a seeded `StdRng`): the grader's secret order.
+///
+/// # Example
+/// ```
+/// use multimodal_search::exercise::training::secret_order;
+/// let mut o = secret_order(7, 100);
+/// assert_ne!(o, (0..100).collect::<Vec<_>>());
+/// o.sort();
+/// assert_eq!(o, (0..100).collect::<Vec<_>>());
+/// ```
+pub fn secret_order(seed: u64, n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed ^ n as u64));
+    order
 }
 
 /// How many validation images the short runs are scored on.
@@ -211,15 +255,20 @@ pub fn tutorial_encoder_predictions(
     predictions(&logits, data.validation_images(), VALIDATION_IMAGES)
 }
 
-/// The datasets, read once per process from the data folder (`MMS_DATA`, offline): what a
-/// grader's driver trains on. In the grader's sandbox the folder is its blinded copy: MNIST's
-/// test labels are all 0 and FSDD's validation recordings are renamed to digit 0, so a model's
-/// validation classes are worth something only outside, where the grader holds the labels.
+/// The datasets, read once per process from the data folder (`MMS_DRIVER_DATA`, else `MMS_DATA`,
+/// offline): what a grader's driver trains on. In the grader's sandbox the folder is its blinded
+/// copy (`shell::grade::blind_copy`): MNIST's test images in the batch's secret order with every
+/// label 0, and no FSDD validation recording; a model's validation classes are worth something
+/// only outside, where the grader holds the labels and the order.
 pub fn shared_data() -> Result<&'static crate::data::TutorialData> {
     static DATA: std::sync::OnceLock<crate::data::TutorialData> = std::sync::OnceLock::new();
     if let Some(d) = DATA.get() {
         return Ok(d);
     }
-    let loaded = crate::data::TutorialData::load(&crate::data::DataDir::resolve(None, true))?;
+    // The grader's scorer records its reference runs on the sandbox's copy: `MMS_DRIVER_DATA`.
+    let dir = std::env::var_os("MMS_DRIVER_DATA")
+        .map(|d| crate::data::DataDir::new(std::path::PathBuf::from(d), true))
+        .unwrap_or_else(|| crate::data::DataDir::resolve(None, true));
+    let loaded = crate::data::TutorialData::load(&dir)?;
     Ok(DATA.get_or_init(|| loaded))
 }

@@ -15,6 +15,7 @@ use std::time::Instant;
 use crate::data::DataDir;
 use crate::error::{Error, Result};
 use crate::exercise::Checklist;
+use crate::exercise::training::SECRET_ORDER_VAR;
 use crate::shell::course::{Catalog, ExerciseInfo, Grading, Notebook, forbidden_row};
 use crate::shell::grade::{
     Answered, CopyLimits, Deps, GradedFn, Job, Limits, ManualMarks, Play, Sandbox, ScoredExercise,
@@ -208,8 +209,11 @@ struct Batch<'a> {
     drivers: BTreeMap<String, String>,
     /// How many calls the visible and the hidden checks of each exercise make, by id.
     parts: BTreeMap<String, [usize; 2]>,
-    /// The sandbox's data folder ([`blind_copy`]), mounted read-only in every run.
-    data: PathBuf,
+    /// The sandbox's data folder ([`blind_copy`]), mounted read-only in every run, where the
+    /// data is here.
+    data: Option<PathBuf>,
+    /// What the scorer's environment adds: the secret order, and the sandbox's data folder.
+    scorer_env: Vec<(String, String)>,
 }
 
 /// Grades every participant folder in `options.submissions`, writes `grades.csv` and
@@ -289,6 +293,42 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             errors.join("\n")
         ))
     })?;
+    // The batch's secret order of the test items served to participants' code (kept for a
+    // resumed batch): validation sets are public, so their order must not give answers away.
+    let secret_file = work.join("order.secret");
+    let secret: u64 = match std::fs::read_to_string(&secret_file)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+    {
+        Some(s) if options.resume => s,
+        _ => {
+            let s = rand::random::<u64>();
+            write(&secret_file, &s.to_string())?;
+            s
+        }
+    };
+    // What the participants' programs may train on: the data without the validation labels
+    // (where the data is here at all: without it, the exercises that need it are not graded,
+    // and their recording says why).
+    let data = work.join("data");
+    if data.exists() {
+        std::fs::remove_dir_all(&data).map_err(|e| Error::io(&data, e))?;
+    }
+    let source = DataDir::resolve(None, true);
+    let data = match source.ensure_mnist().and(source.ensure_fsdd()) {
+        Ok(_) => {
+            blind_copy(&source, &data, secret)?;
+            Some(data)
+        }
+        Err(_) => None,
+    };
+    let scorer_env = {
+        let mut env = vec![(SECRET_ORDER_VAR.to_string(), secret.to_string())];
+        if let Some(d) = &data {
+            env.push(("MMS_DRIVER_DATA".to_string(), d.display().to_string()));
+        }
+        env
+    };
     let mut replayable = Vec::new();
     let mut parts = BTreeMap::new();
     for s in &scored {
@@ -297,6 +337,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
         let out = Command::new(&scorer)
             .args(["record", &s.info.id])
             .arg(&calls)
+            .envs(scorer_env.iter().map(|(k, v)| (k, v)))
             .output()
             .map_err(|e| Error::io(&scorer, e))?;
         if out.status.success() {
@@ -311,6 +352,11 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
     // (limits, forbidden names), the course files and this grader are the same.
     let mut batch_digest = Digest::new();
     batch_digest.add(env!("CARGO_PKG_VERSION").as_bytes());
+    batch_digest.add(&secret.to_le_bytes());
+    // This grader itself (its checks are compiled in): a changed build grades everyone again.
+    if let Ok(exe) = std::env::current_exe().and_then(std::fs::read) {
+        batch_digest.add(&exe);
+    }
     let info_toml = options.repo.join("exercises/info.toml");
     batch_digest.add(&std::fs::read(&info_toml).map_err(|e| Error::io(&info_toml, e))?);
     for s in &replayable {
@@ -321,6 +367,9 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             let p = course.join("exercises").join(&s.info.id).join(name);
             batch_digest.add(&std::fs::read(&p).map_err(|e| Error::io(&p, e))?);
         }
+        if let Some(driver) = &s.driver {
+            batch_digest.add(driver.as_bytes());
+        }
     }
     let batch_digest = batch_digest.hex();
     let stamp = work.join("batch.digest");
@@ -330,12 +379,6 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
         std::fs::remove_dir_all(&participants_dir).map_err(|e| Error::io(&participants_dir, e))?;
     }
     write(&stamp, &batch_digest)?;
-    // What the participants' programs may train on: the data without the validation labels.
-    let data = work.join("data");
-    if data.exists() {
-        std::fs::remove_dir_all(&data).map_err(|e| Error::io(&data, e))?;
-    }
-    blind_copy(&DataDir::resolve(None, true), &data)?;
     let setup_seconds = t0.elapsed().as_secs_f64();
     let batch = Batch {
         options,
@@ -353,6 +396,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             .collect(),
         parts,
         data,
+        scorer_env,
     };
 
     let mut folders = Vec::new();
@@ -962,15 +1006,17 @@ impl Batch<'_> {
                 run.join("answers.jsonl").into(),
             ],
             work: run.clone(),
-            read_only: vec![
-                prog.parent().unwrap_or(root).to_path_buf(),
-                self.data.clone(),
-            ],
-            env: vec![
-                ("RAYON_NUM_THREADS".into(), "1".into()),
-                ("MMS_DATA".into(), self.data.display().to_string()),
-                ("MMS_OFFLINE".into(), "1".into()),
-            ],
+            read_only: std::iter::once(prog.parent().unwrap_or(root).to_path_buf())
+                .chain(self.data.clone())
+                .collect(),
+            env: std::iter::once(("RAYON_NUM_THREADS".into(), "1".into()))
+                .chain(self.data.iter().flat_map(|d| {
+                    [
+                        ("MMS_DATA".into(), d.display().to_string()),
+                        ("MMS_OFFLINE".into(), "1".into()),
+                    ]
+                }))
+                .collect(),
             limits: Limits {
                 cpu_seconds: seconds,
                 wall_seconds: 3 * seconds,
@@ -1075,6 +1121,7 @@ impl Batch<'_> {
             .arg("play")
             .arg(&list)
             .arg(&out)
+            .envs(self.scorer_env.iter().map(|(k, v)| (k, v)))
             .output()
             .map_err(|e| Error::io(&self.scorer, e))?;
         if !ran.status.success() {

@@ -283,7 +283,8 @@ pub struct ScoredExercise<'a> {
     pub info: &'a ExerciseInfo,
     /// The functions its stub defines.
     pub functions: Vec<GradedFn>,
-    /// Whether its hidden `check` takes the datasets first, as the visible one may.
+    /// Whether the hidden function it calls (`check`, or `check_driven`) takes the datasets
+    /// first, as the visible one may.
     pub hidden_takes_data: bool,
     /// Its driver (`driver.rs`), for an exercise whose stub defines types: plain functions over
     /// the participant's types, compiled at the end of their module; `functions` are its.
@@ -316,12 +317,22 @@ impl<'a> ScoredExercise<'a> {
         )
         .map_err(|e| Error::Answer(format!("{}: {e}", info.id)))?;
         let hidden = read("hidden.rs")?;
+        // The hidden function the scorer calls: named as the visible check's (`check`, or
+        // `check_driven` for a driver).
+        let called = {
+            let check = info.grader_check.as_deref().unwrap_or(&info.check);
+            let name = check[..check.find('(').unwrap_or(check.len())]
+                .rsplit("::")
+                .next()
+                .unwrap_or("check");
+            name.to_string()
+        };
         let hidden_takes_data = syn::parse_file(&hidden)
             .map_err(|e| Error::Answer(format!("{}: hidden.rs: {e}", info.id)))?
             .items
             .iter()
             .find_map(|item| match item {
-                syn::Item::Fn(f) if f.sig.ident == "check" => Some(
+                syn::Item::Fn(f) if f.sig.ident == called.as_str() => Some(
                     f.sig
                         .inputs
                         .first()
@@ -329,7 +340,7 @@ impl<'a> ScoredExercise<'a> {
                 ),
                 _ => None,
             })
-            .ok_or_else(|| Error::Answer(format!("{}: hidden.rs has no `check`", info.id)))?;
+            .ok_or_else(|| Error::Answer(format!("{}: hidden.rs has no `{called}`", info.id)))?;
         Ok(Self {
             info,
             functions,
