@@ -81,10 +81,28 @@ enum Command {
 #[derive(Args, Debug)]
 struct GradeArgs {
     /// One folder per participant, holding their notebooks and/or `exercises/src/<id>.rs`.
-    submissions: PathBuf,
+    #[arg(required_unless_present_any = ["gradescope", "gradescope_bundle"])]
+    submissions: Option<PathBuf>,
     /// Where `grades.csv` and `feedback/` are written.
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(long, required_unless_present_any = ["gradescope", "gradescope_bundle"])]
+    out: Option<PathBuf>,
+    /// Write a Gradescope autograder zip (setup.sh, run_autograder, this course) and stop;
+    /// with --notebook, it grades only that notebook's exercises.
+    #[arg(long, value_name = "ZIP", conflicts_with_all = ["submissions", "gradescope"])]
+    gradescope_bundle: Option<PathBuf>,
+    /// Inside Gradescope's container (what run_autograder calls): grade ROOT/submission into
+    /// ROOT/results/results.json.
+    #[arg(
+        long,
+        value_name = "ROOT",
+        conflicts_with = "submissions",
+        requires = "run_as"
+    )]
+    gradescope: Option<PathBuf>,
+    /// With --gradescope: run the participant's code as this unprivileged user (the grader
+    /// must be root), where bubblewrap cannot start.
+    #[arg(long, value_name = "USER", requires = "gradescope")]
+    run_as: Option<String>,
     /// Only the exercises of this notebook (`02`, or a longer prefix of its name).
     #[arg(long)]
     notebook: Option<String>,
@@ -289,7 +307,53 @@ fn course_root() -> PathBuf {
 
 #[cfg(all(feature = "grade", target_os = "linux"))]
 fn grade(args: GradeArgs) -> Result<()> {
-    use multimodal_search::shell::grade::{ClassOptions, Sandbox, grade_class, statistics};
+    use multimodal_search::shell::grade::{
+        ClassOptions, GradescopeOptions, Sandbox, grade_class, grade_gradescope, statistics,
+        write_bundle,
+    };
+    if let Some(zip) = &args.gradescope_bundle {
+        let files = write_bundle(&course_root(), zip, args.notebook.as_deref())?;
+        println!(
+            "wrote {} ({files} files): upload it as the assignment's autograder on Gradescope \
+             (Configure Autograder, Zip file upload, Ubuntu base image)",
+            zip.display()
+        );
+        return Ok(());
+    }
+    if let (Some(root), Some(user)) = (&args.gradescope, &args.run_as) {
+        let sandbox = Sandbox::as_user(user)?;
+        eprintln!("{}", sandbox.describe());
+        let graded = grade_gradescope(&GradescopeOptions {
+            root: root.clone(),
+            repo: course_root(),
+            sandbox,
+            notebook: args.notebook,
+            show_hidden: args.show_hidden,
+        });
+        let results = root.join("results/results.json");
+        return match graded {
+            Ok(v) => {
+                println!(
+                    "graded: {} points; {} tests written to {}",
+                    v["score"],
+                    v["tests"].as_array().map_or(0, |t| t.len()),
+                    results.display()
+                );
+                Ok(())
+            }
+            Err(e) => {
+                eprintln!(
+                    "the submission could not be graded (said so in {})",
+                    results.display()
+                );
+                Err(e)
+            }
+        };
+    }
+    // clap makes both present outside the Gradescope modes.
+    let (Some(submissions), Some(out)) = (args.submissions, args.out) else {
+        multimodal_search::bail!("SUBMISSIONS and --out are needed");
+    };
     let sandbox = if args.no_sandbox {
         Sandbox::unsandboxed()
     } else {
@@ -300,8 +364,8 @@ fn grade(args: GradeArgs) -> Result<()> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let report = grade_class(&ClassOptions {
-        submissions: args.submissions,
-        out: args.out.clone(),
+        submissions,
+        out: out.clone(),
         repo: course_root(),
         sandbox,
         jobs,
@@ -336,15 +400,15 @@ fn grade(args: GradeArgs) -> Result<()> {
     if !report.hand.is_empty() {
         println!(
             "written answers to mark: {} (marks sheet: {}; merge it with --manual)",
-            args.out.join("hand_graded.md").display(),
-            args.out.join("hand_marks.csv").display()
+            out.join("hand_graded.md").display(),
+            out.join("hand_marks.csv").display()
         );
     }
     println!(
         "{} (grades: {}, feedback: {})",
         report.summary(),
-        args.out.join("grades.csv").display(),
-        args.out.join("feedback").display()
+        out.join("grades.csv").display(),
+        out.join("feedback").display()
     );
     Ok(())
 }

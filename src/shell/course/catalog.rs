@@ -80,11 +80,26 @@ pub struct ExerciseInfo {
     /// together may take their sum), separate from its run.
     #[serde(default = "default_build_limit")]
     pub build_limit_s: f64,
+    /// When Gradescope shows the participant the hidden tests' result (`results.json`'s
+    /// visibility): `after_published` (the default: once the instructor publishes grades),
+    /// `after_due_date`, `visible`, or `hidden` (never; only for hidden tests worth no points,
+    /// as Gradescope hides the total of a participant who has hidden tests worth points).
+    #[serde(default = "default_hidden_visibility")]
+    pub hidden_visibility: String,
 }
 
 fn default_build_limit() -> f64 {
     60.0
 }
+
+fn default_hidden_visibility() -> String {
+    "after_published".into()
+}
+
+/// The visibilities Gradescope's `results.json` accepts (gradescope/autograder_samples,
+/// `docs/specs.md`, "Controlling Test Case Visibility").
+pub const GRADESCOPE_VISIBILITIES: [&str; 4] =
+    ["hidden", "after_due_date", "after_published", "visible"];
 
 impl ExerciseInfo {
     /// Points of the visible tests.
@@ -137,6 +152,21 @@ impl Catalog {
                 return Err(bad(
                     "an auto-graded exercise needs `check` and `tests`".into()
                 ));
+            }
+            if !GRADESCOPE_VISIBILITIES.contains(&e.hidden_visibility.as_str()) {
+                return Err(bad(format!(
+                    "hidden_visibility `{}` is not one of Gradescope's: {}",
+                    e.hidden_visibility,
+                    GRADESCOPE_VISIBILITIES.join(", ")
+                )));
+            }
+            if e.hidden_visibility == "hidden" && e.hidden_points > 0.0 {
+                return Err(bad(format!(
+                    "hidden_visibility `hidden` is for hidden tests worth no points (these are \
+                     worth {}): Gradescope would hide the participant's total; use \
+                     `after_published`",
+                    e.hidden_points
+                )));
             }
             if e.grading == Grading::Auto && e.mutants.len() < 2 {
                 return Err(bad(format!(

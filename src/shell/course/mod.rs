@@ -8,7 +8,7 @@ mod notebook;
 mod release;
 mod state;
 
-pub use catalog::{Catalog, ExerciseInfo, Grading, TestInfo};
+pub use catalog::{Catalog, ExerciseInfo, GRADESCOPE_VISIBILITIES, Grading, TestInfo};
 pub use forbidden::{forbidden_row, forbidden_uses, item_signatures};
 pub use notebook::{Notebook, SOLUTION_BEGIN, SOLUTION_END};
 pub use release::{Release, ReleaseFile};

@@ -270,6 +270,11 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
     let deps = Deps::build(&options.repo)?;
     let scorer_dir = work.join("scorer");
     std::fs::create_dir_all(scorer_dir.join("src")).map_err(|e| Error::io(&scorer_dir, e))?;
+    // Jobs (as another user, `--run-as`) pass through the output and work folders to their
+    // own, but may list neither, nor read the scorer, the calls or the secret order.
+    set_mode(&options.out, 0o711)?;
+    set_mode(&work, 0o711)?;
+    set_mode(&scorer_dir, 0o700)?;
     write(
         &scorer_dir.join("src/main.rs"),
         &scorer_main(&course, &scored),
@@ -307,6 +312,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
             s
         }
     };
+    set_mode(&secret_file, 0o600)?;
     // What the participants' programs may train on: the data without the validation labels
     // (where the data is here at all: without it, the exercises that need it are not graded,
     // and their recording says why).
@@ -334,6 +340,7 @@ pub fn grade_class(options: &ClassOptions) -> Result<ClassReport> {
     for s in &scored {
         let calls = work.join(format!("calls/{}.json", s.info.id));
         std::fs::create_dir_all(work.join("calls")).map_err(|e| Error::io(&work, e))?;
+        set_mode(&work.join("calls"), 0o700)?;
         let out = Command::new(&scorer)
             .args(["record", &s.info.id])
             .arg(&calls)
@@ -739,6 +746,13 @@ impl Digest {
     }
 }
 
+/// Sets the permission bits of `path` to `mode`.
+fn set_mode(path: &Path, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .map_err(|e| Error::io(path, e))
+}
+
 /// Writes `text` to `path` whole: into a temporary file beside it, then renamed.
 fn write(path: &Path, text: &str) -> Result<()> {
     let tmp = path.with_extension("partial");
@@ -772,6 +786,9 @@ impl Batch<'_> {
         };
         clear(if saved.is_some() { &copy } else { &root })?;
         std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+        for dir in [root.parent().unwrap_or(&root), &root] {
+            set_mode(dir, 0o711)?;
+        }
         let mut report = copy_submission(
             &self.options.submissions.join(name),
             &copy,
@@ -912,48 +929,62 @@ impl Batch<'_> {
         let build_seconds = t_build.elapsed().as_secs_f64();
         let t_run = Instant::now();
         // Run each exercise's calls in the sandbox; the scorer plays them once all have run.
-        let mut plays = Vec::new();
-        for (i, (info, _)) in self.exercises.iter().enumerate() {
-            let Some(prog) = program.get(&i) else {
-                continue;
-            };
-            // The visible checks' calls and the hidden checks' calls run in two processes, so
-            // nothing of the hidden inputs can reach a visible row's message. The answers are
-            // taken out of the sandbox's folder into the grader's own.
-            let mut answered = Vec::new();
-            let mut stopped = None;
-            let mut missing = "the program ended before answering".to_string();
-            let mut offset = 0;
-            let counts = self.parts.get(&info.id).copied().unwrap_or_default();
-            for (part, count) in ["visible", "hidden"].into_iter().zip(counts) {
+        // The visible checks' calls and the hidden checks' calls run in separate processes, and
+        // every exercise's visible part before any hidden part: nothing a hidden run could
+        // leave behind (where a job as another user can write) reaches a visible row's
+        // message. The answers are taken out of the sandbox's folder into the grader's own.
+        struct Ran {
+            answered: Vec<Answered>,
+            stopped: Option<String>,
+            missing: String,
+        }
+        let mut ran: BTreeMap<usize, Ran> = BTreeMap::new();
+        for (p, part) in ["visible", "hidden"].into_iter().enumerate() {
+            for (i, (info, _)) in self.exercises.iter().enumerate() {
+                let Some(prog) = program.get(&i) else {
+                    continue;
+                };
+                let state = ran.entry(i).or_insert_with(|| Ran {
+                    answered: Vec::new(),
+                    stopped: None,
+                    missing: "the program ended before answering".to_string(),
+                });
+                let counts = self.parts.get(&info.id).copied().unwrap_or_default();
+                let (count, offset) = (counts[p], if p == 0 { 0 } else { counts[0] });
+                if count == 0 || state.stopped.is_some() {
+                    continue;
+                }
                 let calls = self.work.join(format!("calls/{}.{part}.json", info.id));
-                if count > 0 && stopped.is_none() {
-                    let (taken, why, ended) = self.run_part(prog, &root, info, part, &calls)?;
-                    if taken.len() < count {
-                        missing = ended;
-                    }
-                    answered.extend(taken.into_iter().filter(|a| a.index < count).map(|mut a| {
+                let (taken, why, ended) = self.run_part(prog, &root, info, part, &calls)?;
+                if taken.len() < count {
+                    state.missing = ended;
+                }
+                state
+                    .answered
+                    .extend(taken.into_iter().filter(|a| a.index < count).map(|mut a| {
                         a.index += offset;
                         a
                     }));
-                    stopped = why;
-                }
-                offset += count;
+                state.stopped = why;
             }
+        }
+        let mut plays = Vec::new();
+        for (i, state) in ran {
+            let info = self.exercises[i].0;
             let answers = root.join(format!("answers-{}.jsonl", info.id));
-            let (text, missing) = match stopped {
+            let (text, missing) = match state.stopped {
                 // A run stopped at a limit, or one that left a process behind, earns nothing,
                 // whatever it answered first (a program that answers, then sleeps for ever).
                 Some(why) => (String::new(), why),
                 None => {
                     let mut text = String::new();
-                    for a in &answered {
+                    for a in &state.answered {
                         let line = serde_json::to_string(a)
                             .map_err(|e| Error::Grade(format!("an answer: {e}")))?;
                         text.push_str(&line);
                         text.push('\n');
                     }
-                    (text, missing)
+                    (text, state.missing)
                 }
             };
             write(&answers, &text)?;
@@ -1026,6 +1057,7 @@ impl Batch<'_> {
         let ran = self.options.sandbox.run(&job)?;
         let ended = format!("the program {} before answering", ran.ending(&job.limits));
         if !ran.stayed_within_limits() {
+            let _ = std::fs::remove_dir_all(&run);
             let why = format!(
                 "the program {}; a run stopped at a limit, or one that leaves a process running, \
                  earns nothing",
@@ -1033,7 +1065,12 @@ impl Batch<'_> {
             );
             return Ok((Vec::new(), Some(why), ended));
         }
-        match take_answers(&run.join("answers.jsonl")) {
+        let taken = take_answers(&run.join("answers.jsonl"));
+        // The run's folder goes (it holds the calls it was given): no later job reads it
+        // (where it will not go, something the program made unreadable, the sandbox keeps
+        // other jobs out of it anyway; a job as another user left it root's).
+        let _ = std::fs::remove_dir_all(&run);
+        match taken {
             Ok(text) => {
                 let path = root.join(format!("answers-{}-{part}.jsonl", info.id));
                 write(&path, &text)?;

@@ -6,7 +6,8 @@
 //! reported); the trust model for exercises whose stubs are plain functions ([`Tape`]: the
 //! instructor's scorer records the calls, the participant's program ([`participant_main`], built
 //! by [`build_program`] in the sandbox) answers them, the scorer plays the answers outside);
-//! grading a class ([`grade_class`]); and what it writes ([`grades_csv`], [`feedback_md`],
+//! grading a class ([`grade_class`]); a Gradescope autograder bundle and its run
+//! ([`write_bundle`], [`grade_gradescope`], jobs as another user: [`RunAs`]); and what it writes ([`grades_csv`], [`feedback_md`],
 //! [`feedback_html`], [`hand_graded_md`], [`marks_template`], [`ManualMarks`], [`statistics`]).
 
 #[cfg(target_os = "linux")]
@@ -18,12 +19,16 @@ mod cgroup;
 #[cfg(target_os = "linux")]
 mod class;
 mod copy;
+#[cfg(target_os = "linux")]
+mod gradescope;
 mod harness;
 #[cfg(target_os = "linux")]
 mod report;
 #[cfg(target_os = "linux")]
 mod sandbox;
 mod tape;
+#[cfg(target_os = "linux")]
+mod user;
 
 #[cfg(target_os = "linux")]
 pub use blind::{BlindCopy, blind_copy};
@@ -36,6 +41,11 @@ pub use class::{
     ClassOptions, ClassReport, ExerciseGrade, HandGrade, ParticipantGrade, Source, grade_class,
 };
 pub use copy::{CopyLimits, CopyReport, Refusal, copy_submission};
+#[cfg(target_os = "linux")]
+pub use gradescope::{
+    BUNDLE_CRATE_DIR, GradescopeOptions, RUN_AUTOGRADER, SETUP_SH, grade_gradescope, results_json,
+    write_bundle,
+};
 pub use harness::{
     GradedFn, Param, Play, ScoredExercise, graded_functions, participant_main, scorer_command,
     scorer_main,
@@ -47,3 +57,5 @@ pub use report::{
 #[cfg(target_os = "linux")]
 pub use sandbox::{Job, Limits, Outcome, Sandbox};
 pub use tape::{Answer, Answered, Call, FromWire, Tape, ToWire, answer_all, read_answers, serve};
+#[cfg(target_os = "linux")]
+pub use user::RunAs;

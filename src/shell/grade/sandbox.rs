@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::shell::grade::cgroup::{Cgroups, GroupEvents};
+use crate::shell::grade::user::RunAs;
 
 /// What one job may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +170,15 @@ pub enum Sandbox {
         /// The cgroups that limit each job's memory and tasks, where this user may make them.
         cgroups: Option<Cgroups>,
     },
+    /// Each job as another, unprivileged user ([`RunAs`]), where bubblewrap cannot start (a
+    /// Docker container such as Gradescope's): file permissions, a network namespace of its
+    /// own where allowed, the limits, every process of the user killed when the job ends.
+    User {
+        /// The user.
+        run_as: RunAs,
+        /// The cgroups that limit each job's memory and tasks, where they can be made.
+        cgroups: Option<Cgroups>,
+    },
     /// No isolation at all: only when the instructor asked for it.
     None,
 }
@@ -211,14 +221,39 @@ impl Sandbox {
         })
     }
 
+    /// Jobs as the user `name` (`--run-as`): only root may, and only one job at a time (see
+    /// [`RunAs`]).
+    pub fn as_user(name: &str) -> Result<Self> {
+        Ok(Sandbox::User {
+            run_as: RunAs::lookup(name)?,
+            cgroups: Cgroups::detect(),
+        })
+    }
+
     /// Whether each job's tasks (processes and threads) are limited on their own, so that one
-    /// job's fork bomb cannot starve another running beside it (a pids cgroup per job).
+    /// job's fork bomb cannot starve another running beside it (a pids cgroup per job). Never
+    /// for jobs as another user: they could signal each other.
     pub fn limits_tasks_per_job(&self) -> bool {
         match self {
             Sandbox::Bubblewrap { cgroups, .. } => {
                 cgroups.as_ref().is_some_and(|c| c.limits_tasks())
             }
-            Sandbox::None => false,
+            Sandbox::User { .. } | Sandbox::None => false,
+        }
+    }
+
+    /// The user jobs run as, for a sandbox that switches users.
+    pub fn run_as(&self) -> Option<&RunAs> {
+        match self {
+            Sandbox::User { run_as, .. } => Some(run_as),
+            _ => None,
+        }
+    }
+
+    fn cgroups(&self) -> Option<&Cgroups> {
+        match self {
+            Sandbox::Bubblewrap { cgroups, .. } | Sandbox::User { cgroups, .. } => cgroups.as_ref(),
+            Sandbox::None => None,
         }
     }
 
@@ -245,6 +280,23 @@ impl Sandbox {
                         .into(),
                 };
                 format!("sandbox: {version} ({}); {limits}", program.display())
+            }
+            Sandbox::User { run_as, cgroups } => {
+                let network = if run_as.own_network {
+                    "no network (a namespace of its own)"
+                } else {
+                    "the network NOT cut off (this container allows no network namespace)"
+                };
+                let limits = match cgroups {
+                    Some(c) => format!("per-job cgroups limit {}", c.describe()),
+                    None => "no cgroups: memory capped per process by RLIMIT_AS, tasks by \
+                             RLIMIT_NPROC"
+                        .into(),
+                };
+                format!(
+                    "sandbox: jobs run as user {} (uid {}), one at a time; {network}; {limits}",
+                    run_as.name, run_as.uid
+                )
             }
             Sandbox::None => "sandbox: none (--no-sandbox): submissions run unisolated".into(),
         }
@@ -284,6 +336,15 @@ impl Sandbox {
                 cmd.args(bwrap_args(job, &env)).env_clear();
                 cmd
             }
+            Sandbox::User { run_as, .. } => {
+                // The job's folder is the user's while it runs (given back after).
+                run_as.give(&job.work)?;
+                let mut cmd = Command::new(&job.program);
+                cmd.args(&job.args).current_dir(&job.work).env_clear();
+                cmd.envs(env.iter().map(|(k, v)| (k, v)));
+                cmd.env("TMPDIR", &job.work);
+                cmd
+            }
             Sandbox::None => {
                 let mut cmd = Command::new(&job.program);
                 cmd.args(&job.args).current_dir(&job.work).env_clear();
@@ -295,10 +356,7 @@ impl Sandbox {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let limits = job.limits;
-        let cgroups = match self {
-            Sandbox::Bubblewrap { cgroups, .. } => cgroups.as_ref(),
-            Sandbox::None => None,
-        };
+        let cgroups = self.cgroups();
         let groups = match cgroups {
             Some(c) => Some(
                 c.make(limits.memory_bytes, limits.tasks)
@@ -309,9 +367,16 @@ impl Sandbox {
         let address_space = (limits.cap_address_space
             && !cgroups.is_some_and(|c| c.limits_memory()))
         .then_some(limits.memory_bytes);
-        // RLIMIT_NPROC counts every task of the user: allow this job `tasks` more than now.
-        let nproc = (!cgroups.is_some_and(|c| c.limits_tasks()) && !is_root())
-            .then(|| user_tasks() + limits.tasks);
+        // RLIMIT_NPROC counts every task of the user: allow this job `tasks` more than now
+        // (the job's user's, where it runs as another one; root's would be ignored).
+        let nproc = match self {
+            Sandbox::User { run_as, .. } => Some(user_tasks(run_as.uid) + limits.tasks),
+            _ if !cgroups.is_some_and(|c| c.limits_tasks()) && !is_root() => {
+                // SAFETY: getuid has no preconditions.
+                Some(user_tasks(unsafe { libc::getuid() }) + limits.tasks)
+            }
+            _ => None,
+        };
         let join = groups.as_ref().map(|g| g.joiner());
         // SAFETY: the closure runs in the child between fork and exec and calls only
         // async-signal-safe functions (open/write/close of paths made before the fork,
@@ -338,6 +403,10 @@ impl Sandbox {
                 Ok(())
             });
         }
+        // Last before exec (pre_exec closures run in order): the switch to the job's user.
+        if let Sandbox::User { run_as, .. } = self {
+            run_as.switch(&mut cmd, true);
+        }
         let started = Instant::now();
         let spawned = cmd.spawn();
         let mut child = match spawned {
@@ -345,6 +414,9 @@ impl Sandbox {
             Err(e) => {
                 if let Some(g) = groups {
                     g.finish();
+                }
+                if let Sandbox::User { run_as, .. } = self {
+                    run_as.take_back(&job.work)?;
                 }
                 return Err(Error::io(&job.program, e));
             }
@@ -377,6 +449,14 @@ impl Sandbox {
         if matches!(self, Sandbox::None) {
             kill_group(pid);
         }
+        // As another user: anything of that user still running was left by this job (one job
+        // at a time); it is killed, and the job's folder given back.
+        let mut left_by_user = false;
+        if let Sandbox::User { run_as, .. } = self {
+            left_by_user = !run_as.processes().is_empty();
+            kill_group(pid);
+            run_as.take_back(&job.work)?;
+        }
         let events = groups.map(|g| g.finish()).unwrap_or_default();
         let (stdout, cut_out) = collect(out);
         let (stderr, cut_err) = collect(err);
@@ -386,7 +466,8 @@ impl Sandbox {
         if let (Sandbox::Bubblewrap { .. }, Some(c @ 129..=192)) = (self, code) {
             (code, signal) = (None, Some(c - 128));
         }
-        let left_running = matches!(self, Sandbox::Bubblewrap { .. }) && code == Some(LEFT_RUNNING);
+        let left_running = left_by_user
+            || matches!(self, Sandbox::Bubblewrap { .. }) && code == Some(LEFT_RUNNING);
         let GroupEvents {
             out_of_memory,
             task_limit_hit,
@@ -419,11 +500,9 @@ fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
-/// Tasks (processes and threads) of this user now, as RLIMIT_NPROC counts them.
-fn user_tasks() -> u64 {
+/// Tasks (processes and threads) of user `uid` now, as RLIMIT_NPROC counts them.
+fn user_tasks(uid: u32) -> u64 {
     use std::os::unix::fs::MetadataExt;
-    // SAFETY: getuid has no preconditions.
-    let uid = unsafe { libc::getuid() };
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return 0;
     };
