@@ -278,6 +278,14 @@ fn the_bundle_grades_good_failing_and_hostile_submissions_as_gradescope_runs_it(
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_mmsearch"));
     let target = bin.parent().unwrap().parent().unwrap().to_path_buf();
 
+    let home = PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into()));
+    let rustup_home = std::env::var_os("RUSTUP_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".rustup"));
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".cargo"));
+
     // A listener the hostile code tries to reach.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -288,7 +296,9 @@ fn the_bundle_grades_good_failing_and_hostile_submissions_as_gradescope_runs_it(
         |id: &str, m: &str| read(&repo().join(format!("course/exercises/{id}/mutants/{m}.rs")));
     let secret = format!("secret-{}", std::process::id());
     let mut scores = Vec::new();
-    for kind in ["good", "failing", "hostile"] {
+    // The hostile one twice: as root here, then as root without CAP_SYS_ADMIN, as in Docker's
+    // default capabilities (no network namespace: seccomp alone keeps the internet out).
+    for kind in ["good", "failing", "hostile", "hostile-docker"] {
         let root = tmp.path().join(kind).join("autograder");
         let source = root.join("source");
         std::fs::create_dir_all(&root).unwrap();
@@ -355,7 +365,21 @@ fn the_bundle_grades_good_failing_and_hostile_submissions_as_gradescope_runs_it(
             };
             std::fs::write(path, format!("{HEADER}{text}")).unwrap();
         }
-        let ran = Command::new("bash")
+        let mut cmd = Command::new("bash");
+        if kind == "hostile-docker" {
+            // SAFETY: prctl takes plain integers; it drops CAP_SYS_ADMIN (21) from the bounding
+            // set, so root keeps it no more once bash is exec'd.
+            unsafe {
+                use std::os::unix::process::CommandExt;
+                cmd.pre_exec(|| {
+                    if libc::prctl(libc::PR_CAPBSET_DROP, 21, 0, 0, 0) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        let ran = cmd
             .arg(source.join("run_autograder"))
             .current_dir(&root)
             .env_remove("LD_LIBRARY_PATH")
@@ -365,6 +389,10 @@ fn the_bundle_grades_good_failing_and_hostile_submissions_as_gradescope_runs_it(
             .env("MMS_RUN_AS", "mms-student")
             .env_remove("MMS_DATA")
             .env("CARGO_TARGET_DIR", &target)
+            // This machine's rustup, not setup.sh's /opt/rust (cargo sets these for tests; a
+            // test binary run by hand may lack them).
+            .env("RUSTUP_HOME", &rustup_home)
+            .env("CARGO_HOME", &cargo_home)
             .env("MMS_GRADE_RUSTC", toolchain.join("bin/rustc"))
             .output()
             .unwrap();
@@ -378,6 +406,12 @@ fn the_bundle_grades_good_failing_and_hostile_submissions_as_gradescope_runs_it(
             said.contains("exited with 0"),
             "{kind}: the grader failed: {said}"
         );
+        if kind == "hostile-docker" {
+            assert!(
+                said.contains("no internet (sockets denied by seccomp"),
+                "{kind}: the grader's log: {said}"
+            );
+        }
         let text = read(&root.join("results/results.json"));
         if let Ok(dir) = std::env::var("MMS_GRADESCOPE_KEEP") {
             std::fs::write(Path::new(&dir).join(format!("{kind}.json")), &text).unwrap();

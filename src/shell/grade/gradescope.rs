@@ -84,7 +84,17 @@ pub fn write_bundle(repo: &Path, zip_path: &Path, notebook: Option<&str>) -> Res
         .replace("@CRATE_DIR@", BUNDLE_CRATE_DIR)
         .replace("@NOTEBOOK@", &only);
     let tmp = zip_path.with_extension("zip.partial");
-    let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    // Private: it holds the solutions and hidden tests.
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| Error::io(&tmp, e))?
+    };
     let mut zip = zip::ZipWriter::new(file);
     let zip_err = |e: zip::result::ZipError| Error::Grade(format!("writing the bundle: {e}"));
     let options = |mode: u32| {

@@ -26,6 +26,8 @@ mod harness;
 mod report;
 #[cfg(target_os = "linux")]
 mod sandbox;
+#[cfg(target_os = "linux")]
+mod seccomp;
 mod tape;
 #[cfg(target_os = "linux")]
 mod user;

@@ -282,11 +282,7 @@ impl Sandbox {
                 format!("sandbox: {version} ({}); {limits}", program.display())
             }
             Sandbox::User { run_as, cgroups } => {
-                let network = if run_as.own_network {
-                    "no network (a namespace of its own)"
-                } else {
-                    "the network NOT cut off (this container allows no network namespace)"
-                };
+                let network = run_as.network();
                 let limits = match cgroups {
                     Some(c) => format!("per-job cgroups limit {}", c.describe()),
                     None => "no cgroups: memory capped per process by RLIMIT_AS, tasks by \

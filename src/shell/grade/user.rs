@@ -3,8 +3,8 @@
 //!
 //! The grader runs as root and each job as the user named (`--run-as mms-student`): the kernel's
 //! file permissions keep the job out of whatever that user may not read (the grader's folders are
-//! made 0700 or 0711 for it), a network namespace of its own where the container allows one
-//! (else the network stays open, and the grader's log says so), `RLIMIT_NPROC` limits the user's
+//! made 0700 or 0711 for it), no internet sockets ([`NoInternet`], a seccomp filter) and a
+//! network namespace of its own where the container allows one, `RLIMIT_NPROC` limits the user's
 //! tasks (it applies: the user is not root), and when the job ends every process of the user is
 //! killed and the job's folder given back to root. One job at a time: jobs of one user could
 //! signal each other.
@@ -16,6 +16,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::shell::grade::seccomp::NoInternet;
 
 /// The user a job runs as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,13 +121,14 @@ impl RunAs {
         )))
     }
 
-    /// Makes `cmd` start as this user, with no supplementary groups, in a network namespace of
-    /// its own when `isolate` and that is allowed here.
+    /// Makes `cmd` start as this user, with no supplementary groups; when `isolate`, without
+    /// the internet ([`NoInternet`]) and in a network namespace of its own where allowed here.
     pub(crate) fn switch(&self, cmd: &mut Command, isolate: bool) {
         let (uid, gid) = (self.uid, self.gid);
         let own_network = isolate && self.own_network;
+        let filter = if isolate { NoInternet::new() } else { None };
         // SAFETY: the closure runs in the child between fork and exec and calls only
-        // async-signal-safe functions (unshare, setgroups, setgid, setuid).
+        // async-signal-safe functions (unshare, setgroups, setgid, setuid, prctl).
         unsafe {
             use std::os::unix::process::CommandExt;
             cmd.pre_exec(move || {
@@ -139,8 +141,27 @@ impl RunAs {
                 {
                     return Err(std::io::Error::last_os_error());
                 }
+                if let Some(f) = &filter {
+                    f.install()?;
+                }
                 Ok(())
             });
+        }
+    }
+
+    /// How jobs are kept off the network, in words for the grader's log.
+    pub fn network(&self) -> &'static str {
+        match (self.own_network, NoInternet::new().is_some()) {
+            (true, true) => "no network (a network namespace of its own; internet sockets denied)",
+            (false, true) => {
+                "no internet (sockets denied by seccomp; this container allows no network \
+                 namespace, so Unix sockets of the container stay reachable)"
+            }
+            (true, false) => "no network (a network namespace of its own)",
+            (false, false) => {
+                "the network NOT cut off (no network namespace here, no seccomp filter for \
+                 this architecture)"
+            }
         }
     }
 
