@@ -297,6 +297,46 @@ pub enum Error {
         /// What was wrong, with expected and found values.
         reason: String,
     },
+    /// A participant's own recording or picture in a format this crate does not read.
+    #[error("{}: {format} is not supported. {advice}", path.display())]
+    UnsupportedMedia {
+        /// The file.
+        path: PathBuf,
+        /// The format recognized from the file's first bytes (or "an unrecognized format").
+        format: String,
+        /// What is supported, and how to convert.
+        advice: String,
+    },
+    /// A participant's own recording or picture that could not be decoded (truncated, corrupt).
+    #[error("{}: cannot read it as {what}: {reason}", path.display())]
+    BadMedia {
+        /// The file.
+        path: PathBuf,
+        /// What it was read as ("audio", "a PNG image").
+        what: String,
+        /// The decoder's complaint, or what was expected and found.
+        reason: String,
+    },
+    /// A participant's own input over a size limit, refused before it fills memory.
+    #[error("{}: {what} is {found}, over the limit of {limit}", path.display())]
+    MediaTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// What was measured ("the recording", "the picture").
+        what: String,
+        /// The measured size.
+        found: String,
+        /// The limit.
+        limit: String,
+    },
+    /// Nothing to search with: a silent clip, or a picture without ink.
+    #[error("{}: {reason}", path.display())]
+    EmptyQuery {
+        /// The file.
+        path: PathBuf,
+        /// What was measured, against which rule.
+        reason: String,
+    },
     /// An error from candle (shapes, devices, dtypes).
     #[error(transparent)]
     Candle(#[from] candle_core::Error),

@@ -5,13 +5,15 @@
 //! committed ones by default); `summary` describes the data; `download` fetches it; `doctor`
 //! checks the notebook setup.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 use multimodal_search::Result;
 use multimodal_search::candle_core::Device;
-use multimodal_search::data::{DataDir, LabeledSet, MnistSplit, Spectrogrammer, TutorialData};
+use multimodal_search::data::{
+    DataDir, LabeledSet, MnistSplit, OwnCollection, Spectrogrammer, TutorialData,
+};
 use multimodal_search::loss::LossChoice;
 use multimodal_search::model::{MlpProjectionConfig, ModelKind};
 use multimodal_search::search::RetrievalReport;
@@ -208,6 +210,10 @@ struct TrainArgs {
     /// Augment training batches (rotations/shifts, time/frequency masking).
     #[arg(long)]
     augment: bool,
+    /// Also train on a folder of own recordings and drawings named `{digit}_...` (prepared as
+    /// own queries are): how checkpoints/own_queries is made.
+    #[arg(long)]
+    extra: Option<PathBuf>,
     /// Stop after this many steps.
     #[arg(long, value_parser = at_least_one)]
     max_steps: Option<usize>,
@@ -241,6 +247,39 @@ fn main() {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
+}
+
+/// The training pairs with a folder of own labelled recordings and drawings added.
+fn with_extra(d: TutorialData, dir: &Path) -> Result<TutorialData> {
+    let t0 = Instant::now();
+    let own = OwnCollection::scan(dir)?;
+    for (path, why) in &own.skipped {
+        eprintln!("extra: skipped {}: {why}", path.display());
+    }
+    let cpu = Device::Cpu;
+    let mut images = d.train.images().clone();
+    let mut audio = d.train.audio().clone();
+    if let Some(extra) = own.image_set(&cpu)? {
+        images = images.concat(&extra)?;
+    }
+    if let Some(extra) = own.audio_set(&cpu)? {
+        audio = audio.concat(&extra)?;
+    }
+    println!(
+        "extra: {} pictures and {} recordings from {} prepared in {:.1} s; training on {} images and {} recordings",
+        own.images.len(),
+        own.audio.len(),
+        dir.display(),
+        t0.elapsed().as_secs_f64(),
+        images.len(),
+        audio.len()
+    );
+    TutorialData::from_sets(
+        images,
+        audio,
+        d.validation_images().clone(),
+        d.validation_audio().clone(),
+    )
 }
 
 fn load_data(data: &DataDir) -> Result<TutorialData> {
@@ -571,7 +610,10 @@ fn train(data: &DataDir, a: TrainArgs) -> Result<()> {
     c.max_steps = a.max_steps;
     c.validate = !a.no_validate;
     c.validate_values()?;
-    let d = load_data(data)?;
+    let mut d = load_data(data)?;
+    if let Some(extra) = &a.extra {
+        d = with_extra(d, extra)?;
+    }
     let mut plots = EmbeddingPlots::new(Some(a.out.clone()));
     let t = Trainer::new(c)
         .progress(a.progress.progress)

@@ -107,6 +107,35 @@ impl LabeledSet {
         self.labels.is_empty()
     }
 
+    /// This set followed by `other` (same item shape), as when a participant's own labelled
+    /// recordings or drawings join the training set.
+    ///
+    /// # Shapes
+    /// `(N, C, H, W)` and `(M, C, H, W)` give `(N + M, C, H, W)`.
+    ///
+    /// # Example
+    /// ```
+    /// # fn main() -> multimodal_search::Result<()> {
+    /// use multimodal_search::candle_core::{DType, Device, Tensor};
+    /// use multimodal_search::data::LabeledSet;
+    /// let set = |n: usize| LabeledSet::new(Tensor::zeros((n, 1, 2, 2), DType::F32, &Device::Cpu)?, vec![1; n], vec!["x".into(); n]);
+    /// assert_eq!(set(2)?.concat(&set(3)?)?.len(), 5);
+    /// # Ok(()) }
+    /// ```
+    pub fn concat(&self, other: &LabeledSet) -> Result<LabeledSet> {
+        if self.items.dims()[1..] != other.items.dims()[1..] {
+            crate::bail!(
+                "concatenating labeled sets of items {:?} and {:?}",
+                self.items.dims(),
+                other.items.dims()
+            );
+        }
+        let items = Tensor::cat(&[&self.items, &other.items], 0)?;
+        let labels = self.labels.iter().chain(&other.labels).copied().collect();
+        let ids = self.ids.iter().chain(&other.ids).cloned().collect();
+        LabeledSet::new(items, labels, ids)
+    }
+
     /// The stacked items, `(N, 1, H, W)` f32.
     pub fn items(&self) -> &Tensor {
         &self.items

@@ -8,6 +8,7 @@
 pub mod helpers;
 pub mod index;
 pub mod neighbors;
+pub mod query;
 pub mod retrieval;
 pub mod search_metric;
 mod select;
@@ -15,5 +16,6 @@ mod select;
 pub use helpers::{perform_audio_search, perform_image_search};
 pub use index::{EmbeddingIndex, Hit};
 pub use neighbors::NearestNeighbors;
+pub use query::{AudioQuery, ImageQuery, majority_label, query_from_audio, query_from_image};
 pub use retrieval::{DirectionMetrics, RetrievalReport};
 pub use search_metric::SearchMetric;
