@@ -11,12 +11,16 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 use multimodal_search::Result;
 use multimodal_search::candle_core::Device;
+use multimodal_search::data::own_collection::UNLABELED;
 use multimodal_search::data::{
     DataDir, LabeledSet, MnistSplit, OwnCollection, Spectrogrammer, TutorialData,
 };
 use multimodal_search::loss::LossChoice;
 use multimodal_search::model::{MlpProjectionConfig, ModelKind};
 use multimodal_search::search::RetrievalReport;
+use multimodal_search::shell::own_search::{
+    SearchOptions, own_index, own_queries_checkpoint, own_search,
+};
 use multimodal_search::shell::tutorial::{TutorialOptions, run_tutorial};
 use multimodal_search::train::{
     OptimizerChoice, ProgressMode, TrainConfig, TrainTransforms, TrainedModel, Trainer,
@@ -66,6 +70,10 @@ enum Command {
     Train(TrainArgs),
     /// Score cross-modal search with checkpoints (default: the committed pretrained models).
     Eval(EvalArgs),
+    /// Search with your own recording (finds handwritten digits) or drawing (finds spoken ones).
+    Search(SearchArgs),
+    /// Index a folder of your own recordings and drawings, for `search --index`.
+    Index(IndexArgs),
     /// Print the datasets' sizes and label counts, and spectrogram statistics.
     Summary,
     /// Fetch MNIST and FSDD into the data folder if they are missing.
@@ -231,6 +239,50 @@ struct TrainArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("query").required(true).args(["audio", "image"])))]
+struct SearchArgs {
+    /// A recording of a spoken digit: WAV (any rate, depth, channels), FLAC, Ogg Vorbis, MP3,
+    /// AAC/M4A. Finds handwritten digits.
+    #[arg(long)]
+    audio: Option<PathBuf>,
+    /// A picture of one digit: PNG or JPEG, drawn or photographed. Finds spoken digits.
+    #[arg(long)]
+    image: Option<PathBuf>,
+    /// How many results.
+    #[arg(long, default_value_t = 5, value_parser = at_least_one)]
+    k: usize,
+    /// The multimodal checkpoint folder (default: checkpoints/own_queries).
+    #[arg(long)]
+    checkpoints: Option<PathBuf>,
+    /// Search an index made by `mmsearch index` instead of the validation sets.
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Write the prepared query and the hits here (hits.png for a recording, hits.html with
+    /// players for a picture).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct IndexArgs {
+    /// The folder of recordings and pictures (searched recursively; a leading digit in a file
+    /// name is its label).
+    dir: PathBuf,
+    /// Where to write the index (default: DIR/.mmsearch-index).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The multimodal checkpoint folder (default: checkpoints/own_queries).
+    #[arg(long)]
+    checkpoints: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
 #[command(allow_negative_numbers = true)]
 struct EvalArgs {
     /// Folder holding unimodal_audio/, unimodal_image/ and multimodal/ (default: checkpoints/).
@@ -247,6 +299,79 @@ fn main() {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
+}
+
+fn search(data: &DataDir, a: SearchArgs) -> Result<()> {
+    let options = SearchOptions {
+        audio: a.audio,
+        image: a.image,
+        k: a.k,
+        checkpoint: a.checkpoints.unwrap_or_else(own_queries_checkpoint),
+        index: a.index,
+        out: a.out,
+    };
+    let r = own_search(&options, data)?;
+    if a.json {
+        println!("{}", to_json(&r)?);
+        return Ok(());
+    }
+    println!(
+        "query: {} ({})\nprepared: {}\nsearched: {}",
+        r.query, r.query_kind, r.prepared, r.searched
+    );
+    let label = |l: u32| {
+        if l == UNLABELED {
+            "?".to_string()
+        } else {
+            l.to_string()
+        }
+    };
+    for (rank, h) in r.hits.iter().enumerate() {
+        println!(
+            "  #{:<2} digit {}  similarity {:.3}  {}",
+            rank + 1,
+            label(h.label),
+            h.score,
+            h.id
+        );
+    }
+    match r.majority {
+        Some(l) => println!("most of the top {}: digit {}", r.hits.len(), label(l)),
+        None => println!("no digit holds a majority of the top {}", r.hits.len()),
+    }
+    for f in &r.written {
+        println!("wrote {f}");
+    }
+    Ok(())
+}
+
+fn index(a: IndexArgs) -> Result<()> {
+    let out = a.out.unwrap_or_else(|| a.dir.join(".mmsearch-index"));
+    let checkpoint = a.checkpoints.unwrap_or_else(own_queries_checkpoint);
+    let r = own_index(&a.dir, &checkpoint, &out)?;
+    if a.json {
+        println!("{}", to_json(&r)?);
+        return Ok(());
+    }
+    println!(
+        "indexed {} pictures and {} recordings into {}",
+        r.images, r.audio, r.index
+    );
+    for (_, why) in &r.skipped {
+        println!("  skipped: {why}");
+    }
+    println!(
+        "search it: mmsearch search --index {} --audio FILE | --image FILE",
+        r.index
+    );
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value).map_err(|e| multimodal_search::Error::Serialization {
+        what: "the result".into(),
+        source: e,
+    })
 }
 
 /// The training pairs with a folder of own labelled recordings and drawings added.
@@ -323,6 +448,8 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Search(args) => search(&data, args),
+        Command::Index(args) => index(args),
         Command::Summary => summary(&data),
         Command::Doctor => doctor(&data),
         Command::Exercises(args) => exercises(args),

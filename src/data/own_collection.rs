@@ -26,6 +26,12 @@ pub const IMAGE_EXTENSIONS: &[&str] = &[
     "png", "jpg", "jpeg", "heic", "heif", "webp", "gif", "bmp", "tif", "tiff",
 ];
 
+/// The label of a file whose name does not start with a digit, in an own collection's index.
+pub const UNLABELED: u32 = 10;
+
+/// Items ready to embed: `(items (N, 1, H, W), labels, ids)`.
+pub type Indexable = (Tensor, Vec<u32>, Vec<String>);
+
 /// The prepared files of a folder, and those that could not be prepared.
 #[derive(Debug, Default)]
 pub struct OwnCollection {
@@ -201,5 +207,58 @@ impl OwnCollection {
             labels,
             ids,
         )?))
+    }
+
+    /// Every recording (labelled or not, [`UNLABELED`] when not) as spectrograms, with the file
+    /// paths as ids: what `mmsearch index` embeds. `None` when there is none.
+    ///
+    /// # Shapes
+    /// `(N, 1, 64, 64)` f32, normalized.
+    pub fn all_audio(&self, device: &Device) -> Result<Option<Indexable>> {
+        if self.audio.is_empty() {
+            return Ok(None);
+        }
+        let tensors = self
+            .audio
+            .iter()
+            .map(|(_, a)| a.tensor(device))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some((
+            Tensor::cat(&tensors, 0)?,
+            self.audio
+                .iter()
+                .map(|(l, _)| l.map_or(UNLABELED, u32::from))
+                .collect(),
+            self.audio
+                .iter()
+                .map(|(_, a)| a.path.display().to_string())
+                .collect(),
+        )))
+    }
+
+    /// Every picture (labelled or not) as MNIST-like digits, with the file paths as ids.
+    ///
+    /// # Shapes
+    /// `(N, 1, 28, 28)` f32, normalized.
+    pub fn all_images(&self, device: &Device) -> Result<Option<Indexable>> {
+        if self.images.is_empty() {
+            return Ok(None);
+        }
+        let tensors = self
+            .images
+            .iter()
+            .map(|(_, i)| i.tensor(device))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some((
+            Tensor::cat(&tensors, 0)?,
+            self.images
+                .iter()
+                .map(|(l, _)| l.map_or(UNLABELED, u32::from))
+                .collect(),
+            self.images
+                .iter()
+                .map(|(_, i)| i.path.display().to_string())
+                .collect(),
+        )))
     }
 }

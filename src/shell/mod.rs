@@ -23,6 +23,8 @@ pub mod download;
 #[cfg(all(feature = "grade", unix))]
 pub mod grade;
 #[cfg(feature = "cli")]
+pub mod own_search;
+#[cfg(feature = "cli")]
 pub mod tutorial;
 
 #[cfg(feature = "ann")]
