@@ -76,6 +76,12 @@ EXPECT = {
         "png_sizes": [(6 + 1 * 90, 6 + 1 * 110), (6 + 5 * 90, 6 + 1 * 110)],
         "audio": 12,
     },
+    "07_search_with_your_own_voice_and_drawing": {
+        "mimes": {"text/html", "image/png"},
+        "svg_text": ["time (s)", "amplitude"],
+        "png_sizes": [(6 + 1 * 90, 6 + 1 * 110), (6 + 10 * 90, 6 + 1 * 110)],
+        "audio": 6,
+    },
 }
 
 

@@ -26,6 +26,18 @@ pub const IMAGE_EXTENSIONS: &[&str] = &[
     "png", "jpg", "jpeg", "heic", "heif", "webp", "gif", "bmp", "tif", "tiff",
 ];
 
+/// This crate's example queries, `fixtures/queries` (recordings, pictures and bad files; see its
+/// README): what notebook 07 and the tests search with.
+///
+/// # Example
+/// ```
+/// let dir = multimodal_search::data::own_collection::example_queries_dir();
+/// assert!(dir.join("manifest.tsv").is_file());
+/// ```
+pub fn example_queries_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/queries")
+}
+
 /// The label of a file whose name does not start with a digit, in an own collection's index.
 pub const UNLABELED: u32 = 10;
 
