@@ -478,6 +478,14 @@ fn grade(args: GradeArgs) -> Result<()> {
         write_bundle,
     };
     if let Some(zip) = &args.gradescope_bundle {
+        if args.show_hidden {
+            return Err(multimodal_search::Error::InvalidArgument(
+                "--show-hidden does not travel in a Gradescope bundle: on Gradescope, hidden \
+                 tests show their names and points, and their visibility comes from each \
+                 exercise's hidden_visibility in info.toml"
+                    .into(),
+            ));
+        }
         let files = write_bundle(&course_root(), zip, args.notebook.as_deref())?;
         println!(
             "wrote {} ({files} files): upload it as the assignment's autograder on Gradescope \

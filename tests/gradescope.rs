@@ -116,9 +116,14 @@ fn check_schema(r: &Value, what: &str) -> Vec<Value> {
         );
         let status = t["status"].as_str().unwrap();
         assert!(["passed", "failed"].contains(&status), "{what}: status");
-        assert_eq!(
-            status == "passed",
-            score >= max,
+        // Passed means full points; failed means fewer, or a 0-point check that found
+        // something (the forbidden-call row).
+        assert!(
+            if status == "passed" {
+                score >= max
+            } else {
+                max == 0.0 || score < max
+            },
             "{what}: {t}: status vs score"
         );
         assert!(t["name"].is_string() && t["output"].is_string() && t["number"].is_string());

@@ -51,7 +51,7 @@ pub struct ImageQuery {
 /// let models = load_pretrained(&pretrained_dir())?;
 /// let audio = models.multimodal.model.side(Modality::Audio)?;
 /// let clip = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-///     .join("fixtures/queries/audio/7_en-us_120wpm_wav-32k-f32.wav");
+///     .join("fixtures/queries/audio/7_en-us_190wpm_wav-32k-f32.wav");
 /// let query = query_from_audio(&clip, audio.as_ref())?;
 /// assert_eq!(query.embedding.dims(), &[1, 128]);
 /// assert_eq!(query.prepared.original_rate, 32000);

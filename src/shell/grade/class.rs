@@ -935,7 +935,8 @@ impl Batch<'_> {
         // message. The answers are taken out of the sandbox's folder into the grader's own.
         struct Ran {
             answered: Vec<Answered>,
-            stopped: Option<String>,
+            // The part (0 visible, 1 hidden) that stopped, and why.
+            stopped: Option<(usize, String)>,
             missing: String,
         }
         let mut ran: BTreeMap<usize, Ran> = BTreeMap::new();
@@ -965,26 +966,31 @@ impl Batch<'_> {
                         a.index += offset;
                         a
                     }));
-                state.stopped = why;
+                state.stopped = why.map(|w| (p, w));
             }
         }
         let mut plays = Vec::new();
         for (i, state) in ran {
             let info = self.exercises[i].0;
             let answers = root.join(format!("answers-{}.jsonl", info.id));
+            // A run stopped at a limit, or one that left a process behind, earns nothing,
+            // whatever it answered first (a program that answers, then sleeps for ever). The
+            // hidden part runs in its own process after the visible one: when only it stops,
+            // the visible answers stand, and only the hidden rows carry the reason (a hidden
+            // run must not change what a visible row says).
+            let visible = self.parts.get(&info.id).copied().unwrap_or_default()[0];
             let (text, missing) = match state.stopped {
-                // A run stopped at a limit, or one that left a process behind, earns nothing,
-                // whatever it answered first (a program that answers, then sleeps for ever).
-                Some(why) => (String::new(), why),
-                None => {
+                Some((0, why)) => (String::new(), why),
+                stopped => {
+                    let keep = |a: &&Answered| stopped.is_none() || a.index < visible;
                     let mut text = String::new();
-                    for a in &state.answered {
+                    for a in state.answered.iter().filter(keep) {
                         let line = serde_json::to_string(a)
                             .map_err(|e| Error::Grade(format!("an answer: {e}")))?;
                         text.push_str(&line);
                         text.push('\n');
                     }
-                    (text, state.missing)
+                    (text, stopped.map_or(state.missing, |(_, why)| why))
                 }
             };
             write(&answers, &text)?;

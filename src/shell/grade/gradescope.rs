@@ -133,13 +133,9 @@ fn bundle_files(repo: &Path) -> Result<Vec<PathBuf>> {
     let git = std::process::Command::new("git")
         .arg("-C")
         .arg(repo)
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
+        // Tracked files only: an untracked zip (an earlier bundle) or a class's submissions
+        // and grades lying in the checkout must not travel to Gradescope.
+        .args(["ls-files", "-z", "--cached"])
         .output();
     let mut files: Vec<PathBuf> = match git {
         Ok(out) if out.status.success() => out
@@ -149,6 +145,7 @@ fn bundle_files(repo: &Path) -> Result<Vec<PathBuf>> {
             .map(|s| PathBuf::from(String::from_utf8_lossy(s).into_owned()))
             // Tracked but deleted in the work tree: not bundled.
             .filter(|p| repo.join(p).is_file())
+            .filter(|p| p.extension().is_none_or(|e| e != "zip"))
             .collect(),
         _ => {
             let mut found = Vec::new();
@@ -178,8 +175,11 @@ fn walk(root: &Path, rel: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
         }
         let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
         if kind.is_dir() {
-            walk(root, &rel.join(&name), found)?;
-        } else if kind.is_file() {
+            // A graded class's output folder (it holds `.grading/`): names and grades.
+            if !entry.path().join(".grading").exists() {
+                walk(root, &rel.join(&name), found)?;
+            }
+        } else if kind.is_file() && !name.ends_with(".zip") {
             found.push(rel.join(&name));
         }
     }
@@ -198,9 +198,15 @@ pub fn grade_gradescope(options: &GradescopeOptions) -> Result<Value> {
         Err(e) => json!({
             "score": 0.0,
             "execution_time": t0.elapsed().as_secs_f64().round(),
+            // The details (a scorer's compile errors quote hidden tests) go to the log, which
+            // Gradescope shows the instructor only; the student learns that it failed.
             "output": format!(
-                "The autograder could not grade this submission: {e}\nPlease tell your \
-                 instructor."
+                "The autograder could not grade this submission ({}). Please tell your \
+                 instructor: the details are in the autograder's log.",
+                match e {
+                    Error::Io { .. } => "a file could not be read or written",
+                    _ => "an error in grading",
+                }
             ),
             "stdout_visibility": "hidden",
             "tests": [],
@@ -347,11 +353,18 @@ pub fn results_json(report: &ClassReport, catalog: &Catalog, show_hidden: bool) 
             "not run: the code does not compile (see the exercise's first test)"
         };
         let mut j = 0;
-        let mut push = |tests: &mut Vec<Value>, name: String, score: f64, max: f64, out: String| {
+        // The status is the check's outcome, not its points: a 0-point check (the forbidden
+        // calls' row) that finds something has failed.
+        let mut push = |tests: &mut Vec<Value>,
+                        name: String,
+                        score: f64,
+                        max: f64,
+                        passed: bool,
+                        out: String| {
             j += 1;
             // `+ 0.0` turns a -0.0 sum into 0.0.
             let score = score + 0.0;
-            let status = if score >= max { "passed" } else { "failed" };
+            let status = if passed { "passed" } else { "failed" };
             tests.push(json!({
                 "name": name,
                 "number": format!("{}.{j}", k + 1),
@@ -365,11 +378,8 @@ pub fn results_json(report: &ClassReport, catalog: &Catalog, show_hidden: bool) 
         match &e.visible {
             Some(v) => {
                 for (i, r) in v.rows().iter().enumerate() {
-                    let earned = if r.outcome.passed() && clean {
-                        r.points
-                    } else {
-                        0.0
-                    };
+                    let passed = r.outcome.passed() && clean;
+                    let earned = if passed { r.points } else { 0.0 };
                     let mut out = if i == 0 { head.clone() } else { String::new() };
                     out.push_str(&row_text(&r.outcome, &r.expected));
                     push(
@@ -377,6 +387,7 @@ pub fn results_json(report: &ClassReport, catalog: &Catalog, show_hidden: bool) 
                         format!("{}: {}", e.id, r.name),
                         earned,
                         r.points,
+                        passed,
                         out,
                     );
                 }
@@ -390,13 +401,14 @@ pub fn results_json(report: &ClassReport, catalog: &Catalog, show_hidden: bool) 
                         format!("{}: {}", e.id, t.name),
                         0.0,
                         t.points,
+                        false,
                         out,
                     );
                 }
             }
         }
         if info.hidden_points > 0.0 || e.hidden.as_ref().is_some_and(|h| !h.rows().is_empty()) {
-            let (earned, out) = match &e.hidden {
+            let (earned, passed, out) = match &e.hidden {
                 Some(h) => {
                     let mut out = String::new();
                     for r in h.rows() {
@@ -415,9 +427,10 @@ pub fn results_json(report: &ClassReport, catalog: &Catalog, show_hidden: bool) 
                         }
                     }
                     let earned = if clean { h.score() + 0.0 } else { 0.0 };
-                    (earned, out)
+                    let passed = clean && h.rows().iter().all(|r| r.outcome.passed());
+                    (earned, passed, out)
                 }
-                None => (0.0, not_run.to_string()),
+                None => (0.0, false, not_run.to_string()),
             };
             j += 1;
             tests.push(json!({
@@ -425,7 +438,7 @@ pub fn results_json(report: &ClassReport, catalog: &Catalog, show_hidden: bool) 
                 "number": format!("{}.{j}", k + 1),
                 "score": earned,
                 "max_score": info.hidden_points,
-                "status": if earned >= info.hidden_points { "passed" } else { "failed" },
+                "status": if passed { "passed" } else { "failed" },
                 "output": capped(&out),
                 "visibility": info.hidden_visibility,
             }));
@@ -442,7 +455,12 @@ pub fn results_json(report: &ClassReport, catalog: &Catalog, show_hidden: bool) 
         );
     }
     for (id, why) in &report.not_graded {
-        let _ = writeln_str(&mut output, &format!("- {id} is not graded here: {why}"));
+        // The reason may quote the scorer (hidden tests): for the instructor's log only.
+        eprintln!("gradescope: {id} is not graded: {why}");
+        let _ = writeln_str(
+            &mut output,
+            &format!("- {id} could not be graded here; your instructor has the details."),
+        );
     }
     for n in &p.notes {
         let _ = writeln_str(&mut output, &format!("- {n}"));
