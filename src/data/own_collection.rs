@@ -169,28 +169,10 @@ impl OwnCollection {
     /// # Shapes
     /// items `(N, 1, 64, 64)` f32, normalized.
     pub fn audio_set(&self, device: &Device) -> Result<Option<LabeledSet>> {
-        let items: Vec<(u8, &PreparedAudio)> = self
-            .audio
-            .iter()
-            .filter_map(|(l, a)| l.map(|l| (l, a)))
-            .collect();
-        if items.is_empty() {
-            return Ok(None);
-        }
-        let tensors = items
-            .iter()
-            .map(|(_, a)| a.tensor(device))
-            .collect::<Result<Vec<_>>>()?;
-        let labels = items.iter().map(|(l, _)| *l as u32).collect();
-        let ids = items
-            .iter()
-            .map(|(_, a)| a.path.display().to_string())
-            .collect();
-        Ok(Some(LabeledSet::new(
-            Tensor::cat(&tensors, 0)?,
-            labels,
-            ids,
-        )?))
+        let labelled = self.audio.iter().filter(|(l, _)| l.is_some());
+        labeled_set(stack(
+            labelled.map(|(l, a)| (*l, a.path.as_path(), a.tensor(device))),
+        )?)
     }
 
     /// The labelled pictures as MNIST-like digits, for training or a labelled index.
@@ -198,28 +180,10 @@ impl OwnCollection {
     /// # Shapes
     /// items `(N, 1, 28, 28)` f32, normalized.
     pub fn image_set(&self, device: &Device) -> Result<Option<LabeledSet>> {
-        let items: Vec<(u8, &PreparedDigit)> = self
-            .images
-            .iter()
-            .filter_map(|(l, i)| l.map(|l| (l, i)))
-            .collect();
-        if items.is_empty() {
-            return Ok(None);
-        }
-        let tensors = items
-            .iter()
-            .map(|(_, i)| i.tensor(device))
-            .collect::<Result<Vec<_>>>()?;
-        let labels = items.iter().map(|(l, _)| *l as u32).collect();
-        let ids = items
-            .iter()
-            .map(|(_, i)| i.path.display().to_string())
-            .collect();
-        Ok(Some(LabeledSet::new(
-            Tensor::cat(&tensors, 0)?,
-            labels,
-            ids,
-        )?))
+        let labelled = self.images.iter().filter(|(l, _)| l.is_some());
+        labeled_set(stack(
+            labelled.map(|(l, i)| (*l, i.path.as_path(), i.tensor(device))),
+        )?)
     }
 
     /// Every recording (labelled or not, [`UNLABELED`] when not) as spectrograms, with the file
@@ -228,25 +192,11 @@ impl OwnCollection {
     /// # Shapes
     /// `(N, 1, 64, 64)` f32, normalized.
     pub fn all_audio(&self, device: &Device) -> Result<Option<Indexable>> {
-        if self.audio.is_empty() {
-            return Ok(None);
-        }
-        let tensors = self
-            .audio
-            .iter()
-            .map(|(_, a)| a.tensor(device))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Some((
-            Tensor::cat(&tensors, 0)?,
+        stack(
             self.audio
                 .iter()
-                .map(|(l, _)| l.map_or(UNLABELED, u32::from))
-                .collect(),
-            self.audio
-                .iter()
-                .map(|(_, a)| a.path.display().to_string())
-                .collect(),
-        )))
+                .map(|(l, a)| (*l, a.path.as_path(), a.tensor(device))),
+        )
     }
 
     /// Every picture (labelled or not) as MNIST-like digits, with the file paths as ids.
@@ -254,24 +204,33 @@ impl OwnCollection {
     /// # Shapes
     /// `(N, 1, 28, 28)` f32, normalized.
     pub fn all_images(&self, device: &Device) -> Result<Option<Indexable>> {
-        if self.images.is_empty() {
-            return Ok(None);
-        }
-        let tensors = self
-            .images
-            .iter()
-            .map(|(_, i)| i.tensor(device))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Some((
-            Tensor::cat(&tensors, 0)?,
+        stack(
             self.images
                 .iter()
-                .map(|(l, _)| l.map_or(UNLABELED, u32::from))
-                .collect(),
-            self.images
-                .iter()
-                .map(|(_, i)| i.path.display().to_string())
-                .collect(),
-        )))
+                .map(|(l, i)| (*l, i.path.as_path(), i.tensor(device))),
+        )
     }
+}
+
+/// Stacks prepared items into `(items, labels, ids)`: [`UNLABELED`] for a missing label, the
+/// path as id; `None` when there is no item.
+fn stack<'a>(
+    items: impl Iterator<Item = (Option<u8>, &'a Path, Result<Tensor>)>,
+) -> Result<Option<Indexable>> {
+    let (mut xs, mut labels, mut ids) = (Vec::new(), Vec::new(), Vec::new());
+    for (label, path, x) in items {
+        xs.push(x?);
+        labels.push(label.map_or(UNLABELED, u32::from));
+        ids.push(path.display().to_string());
+    }
+    if xs.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((Tensor::cat(&xs, 0)?, labels, ids)))
+}
+
+fn labeled_set(stacked: Option<Indexable>) -> Result<Option<LabeledSet>> {
+    stacked
+        .map(|(items, labels, ids)| LabeledSet::new(items, labels, ids))
+        .transpose()
 }
